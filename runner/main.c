@@ -1,10 +1,49 @@
+/* isrcert — thin command dispatcher over the library. */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"run", ic_cmd_run, "run a profile against a target, write a report"},
+    {"lint", ic_cmd_lint, "check profiles, suites and targets"},
+    {"list", ic_cmd_list, "list profiles, suites, classes and test counts"},
+};
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: isrcert COMMAND [OPTIONS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fputs("\n'isrcert COMMAND --help' describes each command.\n", out);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-    puts("isrcert");
-    return 0;
+    if (argc < 2) {
+        usage(stderr);
+        return IC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return IC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        puts(PACKAGE_NAME " " PACKAGE_VERSION);
+        return IC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "isrcert: unknown command \"%s\"\n", argv[1]);
+    usage(stderr);
+    return IC_EXIT_USAGE;
 }

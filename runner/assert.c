@@ -1,0 +1,890 @@
+#include "config.h"
+
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "assert.h"
+#include "error.h"
+#include "image.h"
+#include "jsonfile.h"
+#include "jsonptr.h"
+#include "util.h"
+
+#define MAX_PIXELS ((size_t)64 * 1024 * 1024)
+
+static const char *const kinds[] = {"status", "header", "xml",  "xpath",
+                                    "xsd",    "json",   "image", "ogc_exception",
+                                    NULL};
+static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
+
+void
+ic_eval_init(ic_eval *ev, const ic_response *resp, const json_t *namespaces,
+             const json_t *schemas, ic_schemas *cache)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->resp = resp;
+    ev->namespaces = namespaces;
+    ev->schemas = schemas;
+    ev->schema_cache = cache;
+    ev->max_pixels = MAX_PIXELS;
+}
+
+void
+ic_eval_dispose(ic_eval *ev)
+{
+    if (!ev)
+        return;
+    ic_xml_free(ev->xml);
+    json_decref(ev->json);
+    ev->xml = NULL;
+    ev->json = NULL;
+}
+
+ic_xml *
+ic_eval_xml(ic_eval *ev)
+{
+    if (!ev->xml_done) {
+        ev->xml_done = 1;
+        if (!ev->resp->body || ev->resp->body_len == 0)
+            snprintf(ev->xml_err, sizeof(ev->xml_err),
+                     "empty body, expected XML");
+        else
+            ic_xml_parse(&ev->xml, ev->resp->body, ev->resp->body_len,
+                         ev->namespaces, ev->xml_err, sizeof(ev->xml_err));
+    }
+    return ev->xml;
+}
+
+json_t *
+ic_eval_json(ic_eval *ev)
+{
+    if (!ev->json_done) {
+        json_error_t jerr;
+
+        ev->json_done = 1;
+        ev->json = json_loadb((const char *)ev->resp->body,
+                              ev->resp->body_len, JSON_DECODE_ANY, &jerr);
+        if (!ev->json)
+            snprintf(ev->json_err, sizeof(ev->json_err),
+                     "not JSON (line %d): %s", jerr.line, jerr.text);
+    }
+    return ev->json;
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int
+regex_match(const char *re, const char *s, char *msg, size_t msglen, int *ok)
+{
+    regex_t rx;
+    int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
+
+    if (rc != 0) {
+        char e[128];
+
+        regerror(rc, &rx, e, sizeof(e));
+        snprintf(msg, msglen, "invalid regex \"%s\": %s", re, e);
+        return -1;
+    }
+    *ok = regexec(&rx, s, 0, NULL, 0) == 0;
+    regfree(&rx);
+    return 0;
+}
+
+static int
+as_number(const json_t *v, double *out)
+{
+    char *end;
+
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    if (!json_is_string(v) || !*json_string_value(v))
+        return -1;
+    *out = strtod(json_string_value(v), &end);
+    return *end ? -1 : 0;
+}
+
+static int
+compare(const char *op, double a, double b)
+{
+    if (strcmp(op, "<") == 0)
+        return a < b;
+    if (strcmp(op, "<=") == 0)
+        return a <= b;
+    if (strcmp(op, ">") == 0)
+        return a > b;
+    if (strcmp(op, ">=") == 0)
+        return a >= b;
+    if (strcmp(op, "==") == 0)
+        return a == b;
+    return a != b;
+}
+
+/* Apply every comparison operator present in spec to x. */
+static ic_outcome
+numeric_ops(const json_t *spec, double x, const char *what, char *msg,
+            size_t msglen)
+{
+    for (size_t i = 0; ops[i]; i++) {
+        const json_t *v = json_object_get(spec, ops[i]);
+        double want;
+
+        if (!v)
+            continue;
+        if (as_number(v, &want) < 0) {
+            char *t = ic_json_scalar_text(v);
+
+            snprintf(msg, msglen, "%s: \"%s\" is not a number", what, t);
+            free(t);
+            return IC_CANTTELL;
+        }
+        if (isnan(x) || !compare(ops[i], x, want)) {
+            snprintf(msg, msglen, "%s: expected %s %g, found %g", what,
+                     ops[i], want, x);
+            return IC_FAILED;
+        }
+    }
+    return IC_PASSED;
+}
+
+static int
+has_ops(const json_t *spec)
+{
+    for (size_t i = 0; ops[i]; i++)
+        if (json_object_get(spec, ops[i]))
+            return 1;
+    return 0;
+}
+
+/* count: a number, or an object of comparison operators */
+static ic_outcome
+count_check(const json_t *want, double n, const char *what, char *msg,
+            size_t msglen)
+{
+    double w;
+
+    if (json_is_object(want))
+        return numeric_ops(want, n, what, msg, msglen);
+    if (as_number(want, &w) < 0) {
+        snprintf(msg, msglen, "%s: count is not a number", what);
+        return IC_CANTTELL;
+    }
+    if (n != w) {
+        snprintf(msg, msglen, "%s: expected count %g, found %g", what, w, n);
+        return IC_FAILED;
+    }
+    return IC_PASSED;
+}
+
+static void
+clip(char *dst, size_t len, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < len) {
+        memcpy(dst, s, n + 1);
+        return;
+    }
+    memcpy(dst, s, len - 4);
+    memcpy(dst + len - 4, "...", 4);
+}
+
+/* ---- kinds ------------------------------------------------------------- */
+
+static ic_outcome
+eval_status(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const json_t *want = json_object_get(a, "status");
+    json_t *item;
+    size_t i;
+    double w;
+
+    if (json_is_array(want)) {
+        json_array_foreach(want, i, item)
+        {
+            if (as_number(item, &w) == 0 && (long)w == ev->resp->status)
+                return IC_PASSED;
+        }
+    } else if (as_number(want, &w) == 0 && (long)w == ev->resp->status) {
+        return IC_PASSED;
+    }
+    char *t = ic_json_scalar_text(want);
+    snprintf(msg, msglen, "HTTP status: expected %s, found %ld", t,
+             ev->resp->status);
+    free(t);
+    return IC_FAILED;
+}
+
+static ic_outcome
+eval_header(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const char *name = json_string_value(json_object_get(a, "header"));
+    const char *value = ic_response_header(ev->resp, name);
+    const json_t *v;
+    char shown[160];
+    int ok;
+
+    if ((v = json_object_get(a, "exists"))) {
+        if (json_is_true(v) == (value != NULL))
+            return IC_PASSED;
+        snprintf(msg, msglen, "header %s: expected %s", name,
+                 value ? "absent" : "present");
+        return IC_FAILED;
+    }
+    if (!value) {
+        snprintf(msg, msglen, "header %s: missing", name);
+        return IC_FAILED;
+    }
+    clip(shown, sizeof(shown), value);
+    if ((v = json_object_get(a, "equals"))) {
+        if (strcmp(value, json_string_value(v)) == 0)
+            return IC_PASSED;
+        snprintf(msg, msglen, "header %s: expected \"%s\", found \"%s\"", name,
+                 json_string_value(v), shown);
+        return IC_FAILED;
+    }
+    v = json_object_get(a, "matches");
+    if (regex_match(json_string_value(v), value, msg, msglen, &ok) < 0)
+        return IC_CANTTELL;
+    if (ok)
+        return IC_PASSED;
+    snprintf(msg, msglen, "header %s: \"%s\" does not match /%s/", name,
+             shown, json_string_value(v));
+    return IC_FAILED;
+}
+
+static ic_outcome
+eval_xpath(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const char *expr = json_string_value(json_object_get(a, "xpath"));
+    ic_xml *x = ic_eval_xml(ev);
+    ic_xpath_result r;
+    ic_outcome o = IC_PASSED;
+    const json_t *v;
+    char shown[160];
+    int ok;
+
+    if (!x) {
+        snprintf(msg, msglen, "%s", ev->xml_err);
+        return IC_FAILED;
+    }
+    if (ic_xml_xpath(x, expr, &r, msg, msglen) < 0)
+        return IC_CANTTELL;
+    if ((v = json_object_get(a, "exists"))) {
+        int present = r.type == IC_XPATH_NODESET ? r.count > 0 : r.boolean;
+
+        if (present != json_is_true(v)) {
+            snprintf(msg, msglen, "%s: expected %s", expr,
+                     json_is_true(v) ? "a match, found none"
+                                     : "no match, found one");
+            o = IC_FAILED;
+            goto done;
+        }
+    }
+    if ((v = json_object_get(a, "count"))) {
+        char what[200];
+
+        snprintf(what, sizeof(what), "%s", expr);
+        o = count_check(v, (double)r.count, what, msg, msglen);
+        if (o != IC_PASSED)
+            goto done;
+    }
+    if ((v = json_object_get(a, "true"))) {
+        if (r.boolean != json_is_true(v)) {
+            snprintf(msg, msglen, "%s: expected %s, found %s", expr,
+                     json_is_true(v) ? "true" : "false",
+                     r.boolean ? "true" : "false");
+            o = IC_FAILED;
+            goto done;
+        }
+    }
+    if ((v = json_object_get(a, "equals"))) {
+        char *want = ic_json_scalar_text(v);
+
+        if (r.type == IC_XPATH_NODESET && r.count == 0) {
+            snprintf(msg, msglen, "%s: expected \"%s\", found nothing", expr,
+                     want);
+            o = IC_FAILED;
+        } else if (strcmp(r.string, want) != 0) {
+            clip(shown, sizeof(shown), r.string);
+            snprintf(msg, msglen, "%s: expected \"%s\", found \"%s\"", expr,
+                     want, shown);
+            o = IC_FAILED;
+        }
+        free(want);
+        if (o != IC_PASSED)
+            goto done;
+    }
+    if ((v = json_object_get(a, "matches"))) {
+        const char *re = json_string_value(v);
+
+        if (r.type == IC_XPATH_NODESET) {
+            if (r.count == 0) {
+                snprintf(msg, msglen, "%s: nothing to match against /%s/",
+                         expr, re);
+                o = IC_FAILED;
+                goto done;
+            }
+            for (size_t i = 0; i < r.count; i++) {
+                if (regex_match(re, r.strings[i], msg, msglen, &ok) < 0) {
+                    o = IC_CANTTELL;
+                    goto done;
+                }
+                if (!ok) {
+                    clip(shown, sizeof(shown), r.strings[i]);
+                    snprintf(msg, msglen,
+                             "%s: \"%s\" (node %zu of %zu) does not match "
+                             "/%s/",
+                             expr, shown, i + 1, r.count, re);
+                    o = IC_FAILED;
+                    goto done;
+                }
+            }
+        } else {
+            if (regex_match(re, r.string, msg, msglen, &ok) < 0) {
+                o = IC_CANTTELL;
+                goto done;
+            }
+            if (!ok) {
+                clip(shown, sizeof(shown), r.string);
+                snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", expr,
+                         shown, re);
+                o = IC_FAILED;
+                goto done;
+            }
+        }
+    }
+    if (has_ops(a)) {
+        if (r.type == IC_XPATH_NODESET && r.count == 0) {
+            snprintf(msg, msglen, "%s: no value to compare", expr);
+            o = IC_FAILED;
+            goto done;
+        }
+        o = numeric_ops(a, r.number, expr, msg, msglen);
+    }
+done:
+    ic_xpath_result_dispose(&r);
+    return o;
+}
+
+static ic_outcome
+eval_xsd(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const char *key = json_string_value(json_object_get(a, "xsd"));
+    const json_t *entry = json_object_get(ev->schemas, key);
+    const char *url = key, *pin = NULL;
+    ic_xml *x;
+
+    if (json_is_string(entry)) {
+        url = json_string_value(entry);
+    } else if (json_is_object(entry)) {
+        url = json_string_value(json_object_get(entry, "url"));
+        pin = json_string_value(json_object_get(entry, "sha256"));
+    }
+    x = ic_eval_xml(ev);
+    if (!x) {
+        snprintf(msg, msglen, "%s", ev->xml_err);
+        return IC_FAILED;
+    }
+    if (!ev->schema_cache) {
+        snprintf(msg, msglen, "no schema support in this context");
+        return IC_CANTTELL;
+    }
+    return ic_schemas_validate(ev->schema_cache, url, pin, x, msg, msglen);
+}
+
+static ic_outcome
+eval_ogc_exception(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    static const char report[] =
+        "/*[local-name()='ServiceExceptionReport' or "
+        "local-name()='ExceptionReport']";
+    static const char codes[] =
+        "/*/*[local-name()='ServiceException']/@code | "
+        "/*/*[local-name()='Exception']/@exceptionCode";
+    const json_t *want = json_object_get(a, "ogc_exception");
+    ic_xml *x = ic_eval_xml(ev);
+    ic_xpath_result r, c;
+    ic_outcome o = IC_FAILED;
+    char found[200] = "";
+
+    if (!x) {
+        char head[40];
+        size_t n = ev->resp->body_len < 30 ? ev->resp->body_len : 30;
+
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = ev->resp->body[i];
+            head[i] = ch >= 32 && ch < 127 ? (char)ch : '.';
+        }
+        head[n] = '\0';
+        snprintf(msg, msglen,
+                 "expected an OGC exception report, found a non-XML body "
+                 "(%s, starts \"%s\")",
+                 ic_response_header(ev->resp, "Content-Type")
+                     ? ic_response_header(ev->resp, "Content-Type")
+                     : "no content type",
+                 head);
+        return IC_FAILED;
+    }
+    if (ic_xml_xpath(x, report, &r, msg, msglen) < 0)
+        return IC_CANTTELL;
+    if (r.count == 0) {
+        snprintf(msg, msglen, "expected an OGC exception report");
+        ic_xpath_result_dispose(&r);
+        return IC_FAILED;
+    }
+    ic_xpath_result_dispose(&r);
+    if (ic_xml_xpath(x, codes, &c, msg, msglen) < 0)
+        return IC_CANTTELL;
+    for (size_t i = 0; i < c.count; i++) {
+        size_t used = strlen(found);
+
+        snprintf(found + used, sizeof(found) - used, "%s%s", i ? ", " : "",
+                 c.strings[i]);
+        if (json_is_string(want) &&
+            strcmp(c.strings[i], json_string_value(want)) == 0)
+            o = IC_PASSED;
+    }
+    if (json_is_true(want))
+        o = IC_PASSED;
+    if (o != IC_PASSED)
+        snprintf(msg, msglen,
+                 "expected exception code %s, found %s",
+                 json_string_value(want), c.count ? found : "no code");
+    ic_xpath_result_dispose(&c);
+    return o;
+}
+
+static const char *
+json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+        return "integer";
+    case JSON_REAL:
+        return "number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "boolean";
+    default:
+        return "null";
+    }
+}
+
+static ic_outcome
+eval_json_ptr(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const char *ptr = json_string_value(json_object_get(a, "json"));
+    json_t *doc = ic_eval_json(ev), *v;
+    const json_t *w;
+    char shown[160];
+
+    if (!doc) {
+        snprintf(msg, msglen, "%s", ev->json_err);
+        return IC_FAILED;
+    }
+    v = ic_jsonptr_get(doc, ptr);
+    if ((w = json_object_get(a, "exists"))) {
+        if ((v != NULL) != json_is_true(w)) {
+            snprintf(msg, msglen, "%s: expected %s", ptr,
+                     v ? "absent, found it" : "present, missing");
+            return IC_FAILED;
+        }
+        if (!v)
+            return IC_PASSED;
+    }
+    if (!v) {
+        snprintf(msg, msglen, "%s: missing", ptr);
+        return IC_FAILED;
+    }
+    if ((w = json_object_get(a, "type"))) {
+        const char *want = json_string_value(w), *got = json_type_name(v);
+        int ok = strcmp(want, got) == 0 ||
+                 (strcmp(want, "number") == 0 && json_is_number(v)) ||
+                 (strcmp(want, "integer") == 0 && json_is_real(v) &&
+                  json_real_value(v) == floor(json_real_value(v)));
+
+        if (!ok) {
+            snprintf(msg, msglen, "%s: expected type %s, found %s", ptr, want,
+                     got);
+            return IC_FAILED;
+        }
+    }
+    if ((w = json_object_get(a, "equals"))) {
+        int ok = json_equal(v, (json_t *)w);
+        double x, y;
+
+        if (!ok && json_is_number(v) && as_number(w, &y) == 0 &&
+            as_number(v, &x) == 0)
+            ok = x == y;
+        if (!ok && json_is_string(w) && !json_is_string(v)) {
+            char *t = ic_json_scalar_text(v);
+
+            ok = strcmp(t, json_string_value(w)) == 0;
+            free(t);
+        }
+        if (!ok) {
+            char *want = ic_json_scalar_text(w), *got = ic_json_scalar_text(v);
+
+            clip(shown, sizeof(shown), got);
+            snprintf(msg, msglen, "%s: expected %s, found %s", ptr, want,
+                     shown);
+            free(want);
+            free(got);
+            return IC_FAILED;
+        }
+    }
+    if ((w = json_object_get(a, "matches"))) {
+        int ok;
+
+        if (!json_is_string(v)) {
+            snprintf(msg, msglen, "%s: expected a string, found %s", ptr,
+                     json_type_name(v));
+            return IC_FAILED;
+        }
+        if (regex_match(json_string_value(w), json_string_value(v), msg,
+                        msglen, &ok) < 0)
+            return IC_CANTTELL;
+        if (!ok) {
+            clip(shown, sizeof(shown), json_string_value(v));
+            snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", ptr,
+                     shown, json_string_value(w));
+            return IC_FAILED;
+        }
+    }
+    if ((w = json_object_get(a, "count"))) {
+        double n = json_is_array(v)    ? (double)json_array_size(v)
+                   : json_is_object(v) ? (double)json_object_size(v)
+                                       : -1;
+        ic_outcome o;
+
+        if (n < 0) {
+            snprintf(msg, msglen, "%s: expected an array, found %s", ptr,
+                     json_type_name(v));
+            return IC_FAILED;
+        }
+        o = count_check(w, n, ptr, msg, msglen);
+        if (o != IC_PASSED)
+            return o;
+    }
+    if (has_ops(a)) {
+        if (!json_is_number(v)) {
+            snprintf(msg, msglen, "%s: expected a number, found %s", ptr,
+                     json_type_name(v));
+            return IC_FAILED;
+        }
+        return numeric_ops(a, json_number_value(v), ptr, msg, msglen);
+    }
+    return IC_PASSED;
+}
+
+static ic_outcome
+eval_xml_wf(ic_eval *ev, char *msg, size_t msglen)
+{
+    if (ic_eval_xml(ev))
+        return IC_PASSED;
+    snprintf(msg, msglen, "%s", ev->xml_err);
+    return IC_FAILED;
+}
+
+static const char *
+kind_of(const json_t *a)
+{
+    for (size_t i = 0; kinds[i]; i++)
+        if (json_object_get(a, kinds[i]))
+            return kinds[i];
+    return "";
+}
+
+ic_outcome
+ic_assert_eval(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const char *kind = kind_of(a);
+    ic_outcome o;
+
+    msg[0] = '\0';
+    if (strcmp(kind, "status") == 0)
+        o = eval_status(ev, a, msg, msglen);
+    else if (strcmp(kind, "header") == 0)
+        o = eval_header(ev, a, msg, msglen);
+    else if (strcmp(kind, "xml") == 0)
+        o = eval_xml_wf(ev, msg, msglen);
+    else if (strcmp(kind, "xpath") == 0)
+        o = eval_xpath(ev, a, msg, msglen);
+    else if (strcmp(kind, "xsd") == 0)
+        o = eval_xsd(ev, a, msg, msglen);
+    else if (strcmp(kind, "ogc_exception") == 0)
+        o = eval_ogc_exception(ev, a, msg, msglen);
+    else if (strcmp(kind, "json") == 0)
+        o = eval_json_ptr(ev, a, msg, msglen);
+    else if (strcmp(kind, "image") == 0)
+        o = ic_image_assert(json_object_get(a, "image"), ev->resp->body,
+                            ev->resp->body_len, ev->max_pixels, msg, msglen);
+    else {
+        snprintf(msg, msglen, "unknown assertion kind");
+        o = IC_CANTTELL;
+    }
+    if (o == IC_FAILED && json_is_string(json_object_get(a, "why"))) {
+        size_t used = strlen(msg);
+
+        snprintf(msg + used, msglen - used, " (%s)",
+                 json_string_value(json_object_get(a, "why")));
+    }
+    return o;
+}
+
+/* ---- load-time checks ---------------------------------------------------- */
+
+static int
+check_string(const json_t *v, const char *file, const char *path,
+             const char *key)
+{
+    char err[300];
+
+    if (!json_is_string(v))
+        return ic_json_error(file, path, "\"%s\" must be a string", key);
+    if (ic_template_check(json_string_value(v), err, sizeof(err)) < 0)
+        return ic_json_error(file, path, "\"%s\": %s", key, err);
+    return IC_OK;
+}
+
+static int
+check_regex(const json_t *v, const char *file, const char *path)
+{
+    regex_t rx;
+    int rc;
+
+    if (check_string(v, file, path, "matches") < 0)
+        return IC_EINPUT;
+    if (ic_template_has(json_string_value(v)))
+        return IC_OK;
+    rc = regcomp(&rx, json_string_value(v), REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char e[128];
+
+        regerror(rc, &rx, e, sizeof(e));
+        return ic_json_error(file, path, "invalid regex \"%s\": %s",
+                             json_string_value(v), e);
+    }
+    regfree(&rx);
+    return IC_OK;
+}
+
+static int
+check_number(const json_t *v, const char *file, const char *path,
+             const char *key)
+{
+    double d;
+
+    if (json_is_string(v) && ic_template_has(json_string_value(v)))
+        return check_string(v, file, path, key);
+    if (as_number(v, &d) < 0)
+        return ic_json_error(file, path, "\"%s\" must be a number", key);
+    return IC_OK;
+}
+
+static int
+check_ops(const json_t *a, const char *file, const char *path)
+{
+    for (size_t i = 0; ops[i]; i++) {
+        const json_t *v = json_object_get(a, ops[i]);
+
+        if (v && check_number(v, file, path, ops[i]) < 0)
+            return IC_EINPUT;
+    }
+    return IC_OK;
+}
+
+static int
+check_count(const json_t *v, const char *file, const char *path)
+{
+    static const char *const allowed[] = {"<", "<=", ">", ">=", "==", "!=",
+                                          NULL};
+
+    if (json_is_object(v)) {
+        if (ic_json_only_keys(v, file, path, allowed) < 0)
+            return IC_EINPUT;
+        if (json_object_size(v) == 0)
+            return ic_json_error(file, path, "\"count\" has no comparison");
+        return check_ops(v, file, path);
+    }
+    return check_number(v, file, path, "count");
+}
+
+static int
+check_bool(const json_t *v, const char *file, const char *path,
+           const char *key)
+{
+    if (v && !json_is_boolean(v))
+        return ic_json_error(file, path, "\"%s\" must be true or false", key);
+    return IC_OK;
+}
+
+int
+ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
+                const char *path)
+{
+    static const char *const k_status[] = {"status", "why", NULL};
+    static const char *const k_header[] = {"header", "equals", "matches",
+                                           "exists", "why",    NULL};
+    static const char *const k_xml[] = {"xml", "why", NULL};
+    static const char *const k_xpath[] = {
+        "xpath", "exists", "count", "equals", "matches", "true", "why",
+        "<",     "<=",     ">",     ">=",     "==",      "!=",   NULL};
+    static const char *const k_xsd[] = {"xsd", "why", NULL};
+    static const char *const k_exc[] = {"ogc_exception", "why", NULL};
+    static const char *const k_json[] = {
+        "json", "exists", "count", "equals", "matches", "type", "why",
+        "<",    "<=",     ">",     ">=",     "==",      "!=",   NULL};
+    static const char *const k_image[] = {"image", "why", NULL};
+    const char *kind = NULL;
+    const json_t *v;
+    char err[300];
+    int nkinds = 0;
+
+    if (!json_is_object(a))
+        return ic_json_error(file, path, "an assertion must be an object");
+    for (size_t i = 0; kinds[i]; i++)
+        if (json_object_get(a, kinds[i])) {
+            kind = kinds[i];
+            nkinds++;
+        }
+    if (nkinds != 1)
+        return ic_json_error(
+            file, path,
+            nkinds ? "an assertion has exactly one kind key"
+                   : "no assertion kind (status, header, xml, xpath, xsd, "
+                     "json, image, ogc_exception)");
+    if ((v = json_object_get(a, "why")) && !json_is_string(v))
+        return ic_json_error(file, path, "\"why\" must be a string");
+
+    if (strcmp(kind, "status") == 0) {
+        size_t i;
+        json_t *item;
+
+        if (ic_json_only_keys(a, file, path, k_status) < 0)
+            return IC_EINPUT;
+        v = json_object_get(a, "status");
+        if (json_is_array(v)) {
+            json_array_foreach(v, i, item)
+            {
+                if (check_number(item, file, path, "status") < 0)
+                    return IC_EINPUT;
+            }
+            return IC_OK;
+        }
+        return check_number(v, file, path, "status");
+    }
+    if (strcmp(kind, "header") == 0) {
+        int n = 0;
+
+        if (ic_json_only_keys(a, file, path, k_header) < 0 ||
+            check_string(json_object_get(a, "header"), file, path, "header"))
+            return IC_EINPUT;
+        if ((v = json_object_get(a, "equals")) && ++n &&
+            check_string(v, file, path, "equals"))
+            return IC_EINPUT;
+        if ((v = json_object_get(a, "matches")) && ++n &&
+            check_regex(v, file, path))
+            return IC_EINPUT;
+        if ((v = json_object_get(a, "exists")) && ++n &&
+            check_bool(v, file, path, "exists"))
+            return IC_EINPUT;
+        if (n != 1)
+            return ic_json_error(file, path,
+                                 "a header assertion needs one of equals, "
+                                 "matches, exists");
+        return IC_OK;
+    }
+    if (strcmp(kind, "xml") == 0) {
+        if (ic_json_only_keys(a, file, path, k_xml) < 0)
+            return IC_EINPUT;
+        v = json_object_get(a, "xml");
+        if (!json_is_string(v) ||
+            strcmp(json_string_value(v), "well-formed") != 0)
+            return ic_json_error(file, path,
+                                 "\"xml\" must be \"well-formed\"");
+        return IC_OK;
+    }
+    if (strcmp(kind, "xpath") == 0 || strcmp(kind, "json") == 0) {
+        int is_xpath = kind[0] == 'x';
+
+        if (ic_json_only_keys(a, file, path, is_xpath ? k_xpath : k_json) < 0 ||
+            check_string(json_object_get(a, kind), file, path, kind) < 0 ||
+            check_bool(json_object_get(a, "exists"), file, path, "exists") ||
+            check_bool(json_object_get(a, "true"), file, path, "true") ||
+            check_ops(a, file, path) < 0)
+            return IC_EINPUT;
+        if (!is_xpath &&
+            ic_jsonptr_check(json_string_value(json_object_get(a, "json"))))
+            return ic_json_error(file, path, "invalid JSON pointer \"%s\"",
+                                 json_string_value(json_object_get(a, "json")));
+        if ((v = json_object_get(a, "count")) && check_count(v, file, path))
+            return IC_EINPUT;
+        if ((v = json_object_get(a, "matches")) && check_regex(v, file, path))
+            return IC_EINPUT;
+        if ((v = json_object_get(a, "equals")) && !json_is_string(v) &&
+            !json_is_number(v) && !json_is_boolean(v) && !json_is_null(v) &&
+            is_xpath)
+            return ic_json_error(file, path, "\"equals\" must be a scalar");
+        if ((v = json_object_get(a, "type"))) {
+            static const char *const types[] = {
+                "object", "array", "string", "number",
+                "integer", "boolean", "null", NULL};
+            size_t i;
+
+            for (i = 0; types[i] && json_is_string(v); i++)
+                if (strcmp(types[i], json_string_value(v)) == 0)
+                    break;
+            if (!json_is_string(v) || !types[i])
+                return ic_json_error(file, path, "unknown \"type\"");
+        }
+        if (json_object_size(a) - (json_object_get(a, "why") ? 1 : 0) < 2)
+            return ic_json_error(file, path,
+                                 "\"%s\" needs a check (exists, count, "
+                                 "equals, matches, ...)",
+                                 kind);
+        return IC_OK;
+    }
+    if (strcmp(kind, "xsd") == 0) {
+        if (ic_json_only_keys(a, file, path, k_xsd) < 0 ||
+            check_string(json_object_get(a, "xsd"), file, path, "xsd") < 0)
+            return IC_EINPUT;
+        const char *key = json_string_value(json_object_get(a, "xsd"));
+        if (!json_object_get(schemas, key) && !strstr(key, "://"))
+            return ic_json_error(file, path,
+                                 "schema \"%s\" is not declared in the "
+                                 "suite's \"schemas\"",
+                                 key);
+        return IC_OK;
+    }
+    if (strcmp(kind, "ogc_exception") == 0) {
+        if (ic_json_only_keys(a, file, path, k_exc) < 0)
+            return IC_EINPUT;
+        v = json_object_get(a, "ogc_exception");
+        if (!json_is_true(v) && !json_is_string(v))
+            return ic_json_error(file, path,
+                                 "\"ogc_exception\" must be a code or true");
+        return IC_OK;
+    }
+    if (ic_json_only_keys(a, file, path, k_image) < 0)
+        return IC_EINPUT;
+    if (!json_is_object(json_object_get(a, "image")))
+        return ic_json_error(file, path, "\"image\" must be an object");
+    if (ic_image_spec_check(json_object_get(a, "image"), err, sizeof(err)) <
+        0)
+        return ic_json_error(file, path, "image: %s", err);
+    return IC_OK;
+}
