@@ -46,19 +46,16 @@ ic_report_summarize(json_t *report)
     json_t *classes = json_array(), *suite, *cls, *res, *total = counts_new();
     size_t i, j, k, mand_failed = 0, mand_undecided = 0, mand = 0;
 
-    json_array_foreach(json_object_get(report, "suites"), i, suite)
-    {
+    json_array_foreach (json_object_get(report, "suites"), i, suite) {
         const char *sid = json_string_value(json_object_get(suite, "id"));
 
-        json_array_foreach(json_object_get(suite, "classes"), j, cls)
-        {
+        json_array_foreach (json_object_get(suite, "classes"), j, cls) {
             const char *cid = json_string_value(json_object_get(cls, "id"));
             json_t *counts = counts_new();
             size_t passed = 0, failed = 0, undecided = 0;
             const char *verdict;
 
-            json_array_foreach(json_object_get(report, "results"), k, res)
-            {
+            json_array_foreach (json_object_get(report, "results"), k, res) {
                 const char *o;
 
                 if (strcmp(json_string_value(json_object_get(res, "suite")),
@@ -92,17 +89,15 @@ ic_report_summarize(json_t *report)
                           "counts", counts, "verdict", verdict));
         }
     }
-    json_array_foreach(json_object_get(report, "results"), k, res)
-    {
+    json_array_foreach (json_object_get(report, "results"), k, res) {
         counts_add(total, json_string_value(json_object_get(res, "outcome")));
     }
     json_object_set_new(report, "classes", classes);
-    json_object_set_new(
-        report, "summary",
-        json_pack("{s:o, s:s}", "counts", total, "verdict",
-                  mand_failed         ? "failed"
-                  : mand_undecided || mand == 0 ? "cantTell"
-                                      : "passed"));
+    json_object_set_new(report, "summary",
+                        json_pack("{s:o, s:s}", "counts", total, "verdict",
+                                  mand_failed                   ? "failed"
+                                  : mand_undecided || mand == 0 ? "cantTell"
+                                                                : "passed"));
     return classes;
 }
 
@@ -121,24 +116,24 @@ write_case(xmlTextWriterPtr w, const json_t *res)
     const char *o = json_string_value(json_object_get(res, "outcome"));
     const char *msg = json_string_value(json_object_get(res, "message"));
     const json_t *req = json_object_get(res, "requirement");
-    char *name = xasprintf(
-        "%s%s%s", json_string_value(json_object_get(res, "instance")),
-        json_object_get(res, "item") ? " " : "",
-        json_object_get(res, "item")
-            ? json_string_value(json_object_get(res, "item"))
-            : "");
-    char *classname = xasprintf(
-        "%s.%s", json_string_value(json_object_get(res, "suite")),
-        json_string_value(json_object_get(res, "class")));
-    char *text = xasprintf(
-        "%s\nrequirement: %s %s\n%s%s", 
-        json_string_value(json_object_get(res, "title")),
-        json_string_value(json_object_get(req, "document")),
-        json_string_value(json_object_get(req, "clause")),
-        json_object_get(res, "request") ? "request: " : "",
-        json_object_get(res, "request")
-            ? json_string_value(json_object_get(res, "request"))
-            : "");
+    char *name =
+        xasprintf("%s%s%s", json_string_value(json_object_get(res, "instance")),
+                  json_object_get(res, "item") ? " " : "",
+                  json_object_get(res, "item")
+                      ? json_string_value(json_object_get(res, "item"))
+                      : "");
+    char *classname =
+        xasprintf("%s.%s", json_string_value(json_object_get(res, "suite")),
+                  json_string_value(json_object_get(res, "class")));
+    char *text =
+        xasprintf("%s\nrequirement: %s %s\n%s%s",
+                  json_string_value(json_object_get(res, "title")),
+                  json_string_value(json_object_get(req, "document")),
+                  json_string_value(json_object_get(req, "clause")),
+                  json_object_get(res, "request") ? "request: " : "",
+                  json_object_get(res, "request")
+                      ? json_string_value(json_object_get(res, "request"))
+                      : "");
     char secs[32];
     int rc = 0;
 
@@ -191,8 +186,7 @@ ic_report_junit(char **out, size_t *len, const json_t *report)
               w, BAD_CAST "name",
               BAD_CAST json_string_value(json_object_get(
                   json_object_get(report, "profile"), "id"))) < 0;
-    json_array_foreach(json_object_get(report, "classes"), i, cls)
-    {
+    json_array_foreach (json_object_get(report, "classes"), i, cls) {
         const char *sid = json_string_value(json_object_get(cls, "suite"));
         const char *cid = json_string_value(json_object_get(cls, "class"));
         json_t *c = json_object_get(cls, "counts");
@@ -211,19 +205,18 @@ ic_report_junit(char **out, size_t *len, const json_t *report)
                  json_integer_value(json_object_get(c, "inapplicable")) +
                      json_integer_value(json_object_get(c, "untested")));
         rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) <
-              0;
-        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST n[0]) <
-              0;
+        rc |=
+            xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name) < 0;
+        rc |=
+            xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST n[0]) < 0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures",
                                           BAD_CAST n[1]) < 0;
-        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors",
-                                          BAD_CAST n[2]) < 0;
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST n[2]) <
+              0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "skipped",
                                           BAD_CAST n[3]) < 0;
         free(name);
-        json_array_foreach(json_object_get(report, "results"), k, res)
-        {
+        json_array_foreach (json_object_get(report, "results"), k, res) {
             if (strcmp(json_string_value(json_object_get(res, "suite")), sid) ==
                     0 &&
                 strcmp(json_string_value(json_object_get(res, "class")), cid) ==

@@ -16,9 +16,9 @@
 
 #define MAX_PIXELS ((size_t)64 * 1024 * 1024)
 
-static const char *const kinds[] = {"status", "header", "xml",  "xpath",
-                                    "xsd",    "json",   "image", "ogc_exception",
-                                    NULL};
+static const char *const kinds[] = {"status", "header",        "xml",
+                                    "xpath",  "xsd",           "json",
+                                    "image",  "ogc_exception", NULL};
 static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
 
 void
@@ -66,8 +66,8 @@ ic_eval_json(ic_eval *ev)
         json_error_t jerr;
 
         ev->json_done = 1;
-        ev->json = json_loadb((const char *)ev->resp->body,
-                              ev->resp->body_len, JSON_DECODE_ANY, &jerr);
+        ev->json = json_loadb((const char *)ev->resp->body, ev->resp->body_len,
+                              JSON_DECODE_ANY, &jerr);
         if (!ev->json)
             snprintf(ev->json_err, sizeof(ev->json_err),
                      "not JSON (line %d): %s", jerr.line, jerr.text);
@@ -145,8 +145,8 @@ numeric_ops(const json_t *spec, double x, const char *what, char *msg,
             return IC_CANTTELL;
         }
         if (isnan(x) || !compare(ops[i], x, want)) {
-            snprintf(msg, msglen, "%s: expected %s %g, found %g", what,
-                     ops[i], want, x);
+            snprintf(msg, msglen, "%s: expected %s %g, found %g", what, ops[i],
+                     want, x);
             return IC_FAILED;
         }
     }
@@ -206,8 +206,7 @@ eval_status(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
     double w;
 
     if (json_is_array(want)) {
-        json_array_foreach(want, i, item)
-        {
+        json_array_foreach (want, i, item) {
             if (as_number(item, &w) == 0 && (long)w == ev->resp->status)
                 return IC_PASSED;
         }
@@ -254,8 +253,8 @@ eval_header(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         return IC_CANTTELL;
     if (ok)
         return IC_PASSED;
-    snprintf(msg, msglen, "header %s: \"%s\" does not match /%s/", name,
-             shown, json_string_value(v));
+    snprintf(msg, msglen, "header %s: \"%s\" does not match /%s/", name, shown,
+             json_string_value(v));
     return IC_FAILED;
 }
 
@@ -326,8 +325,8 @@ eval_xpath(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
 
         if (r.type == IC_XPATH_NODESET) {
             if (r.count == 0) {
-                snprintf(msg, msglen, "%s: nothing to match against /%s/",
-                         expr, re);
+                snprintf(msg, msglen, "%s: nothing to match against /%s/", expr,
+                         re);
                 o = IC_FAILED;
                 goto done;
             }
@@ -402,12 +401,10 @@ eval_xsd(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
 static ic_outcome
 eval_ogc_exception(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
 {
-    static const char report[] =
-        "/*[local-name()='ServiceExceptionReport' or "
-        "local-name()='ExceptionReport']";
-    static const char codes[] =
-        "/*/*[local-name()='ServiceException']/@code | "
-        "/*/*[local-name()='Exception']/@exceptionCode";
+    static const char report[] = "/*[local-name()='ServiceExceptionReport' or "
+                                 "local-name()='ExceptionReport']";
+    static const char codes[] = "/*/*[local-name()='ServiceException']/@code | "
+                                "/*/*[local-name()='Exception']/@exceptionCode";
     const json_t *want = json_object_get(a, "ogc_exception");
     ic_xml *x = ic_eval_xml(ev);
     ic_xpath_result r, c;
@@ -454,8 +451,7 @@ eval_ogc_exception(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
     if (json_is_true(want))
         o = IC_PASSED;
     if (o != IC_PASSED)
-        snprintf(msg, msglen,
-                 "expected exception code %s, found %s",
+        snprintf(msg, msglen, "expected exception code %s, found %s",
                  json_string_value(want), c.count ? found : "no code");
     ic_xpath_result_dispose(&c);
     return o;
@@ -554,13 +550,13 @@ eval_json_ptr(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
                      json_type_name(v));
             return IC_FAILED;
         }
-        if (regex_match(json_string_value(w), json_string_value(v), msg,
-                        msglen, &ok) < 0)
+        if (regex_match(json_string_value(w), json_string_value(v), msg, msglen,
+                        &ok) < 0)
             return IC_CANTTELL;
         if (!ok) {
             clip(shown, sizeof(shown), json_string_value(v));
-            snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", ptr,
-                     shown, json_string_value(w));
+            snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", ptr, shown,
+                     json_string_value(w));
             return IC_FAILED;
         }
     }
@@ -710,8 +706,8 @@ check_ops(const json_t *a, const char *file, const char *path)
 static int
 check_count(const json_t *v, const char *file, const char *path)
 {
-    static const char *const allowed[] = {"<", "<=", ">", ">=", "==", "!=",
-                                          NULL};
+    static const char *const allowed[] = {
+        "<", "<=", ">", ">=", "==", "!=", NULL};
 
     if (json_is_object(v)) {
         if (ic_json_only_keys(v, file, path, allowed) < 0)
@@ -724,8 +720,7 @@ check_count(const json_t *v, const char *file, const char *path)
 }
 
 static int
-check_bool(const json_t *v, const char *file, const char *path,
-           const char *key)
+check_bool(const json_t *v, const char *file, const char *path, const char *key)
 {
     if (v && !json_is_boolean(v))
         return ic_json_error(file, path, "\"%s\" must be true or false", key);
@@ -778,8 +773,7 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
             return IC_EINPUT;
         v = json_object_get(a, "status");
         if (json_is_array(v)) {
-            json_array_foreach(v, i, item)
-            {
+            json_array_foreach (v, i, item) {
                 if (check_number(item, file, path, "status") < 0)
                     return IC_EINPUT;
             }
@@ -814,8 +808,7 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
         v = json_object_get(a, "xml");
         if (!json_is_string(v) ||
             strcmp(json_string_value(v), "well-formed") != 0)
-            return ic_json_error(file, path,
-                                 "\"xml\" must be \"well-formed\"");
+            return ic_json_error(file, path, "\"xml\" must be \"well-formed\"");
         return IC_OK;
     }
     if (strcmp(kind, "xpath") == 0 || strcmp(kind, "json") == 0) {
@@ -840,9 +833,9 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
             is_xpath)
             return ic_json_error(file, path, "\"equals\" must be a scalar");
         if ((v = json_object_get(a, "type"))) {
-            static const char *const types[] = {
-                "object", "array", "string", "number",
-                "integer", "boolean", "null", NULL};
+            static const char *const types[] = {"object", "array",   "string",
+                                                "number", "integer", "boolean",
+                                                "null",   NULL};
             size_t i;
 
             for (i = 0; types[i] && json_is_string(v); i++)
@@ -883,8 +876,7 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
         return IC_EINPUT;
     if (!json_is_object(json_object_get(a, "image")))
         return ic_json_error(file, path, "\"image\" must be an object");
-    if (ic_image_spec_check(json_object_get(a, "image"), err, sizeof(err)) <
-        0)
+    if (ic_image_spec_check(json_object_get(a, "image"), err, sizeof(err)) < 0)
         return ic_json_error(file, path, "image: %s", err);
     return IC_OK;
 }

@@ -51,8 +51,8 @@ ic_outcome ic_assert_eval(ic_eval *ev, const json_t *a, char *msg,
                           size_t msglen);
 /* Capture a value (new reference in *value); -1 with message when nothing
  * matched. */
-int ic_capture_eval(ic_eval *ev, const json_t *spec, json_t **value,
-                    char *msg, size_t msglen);
+int ic_capture_eval(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
+                    size_t msglen);
 /* Evaluate a `when` condition: 1 true, 0 false, -1 with message (e.g. an
  * unresolved variable). */
 int ic_when_eval(const json_t *cond, const ic_scope *scope, char *msg,

@@ -89,8 +89,7 @@ capture_json(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
     *value = json_array();
     if (!json_is_array(v))
         return 0;
-    json_array_foreach(v, i, item)
-    {
+    json_array_foreach (v, i, item) {
         const char *name;
         json_t *fptr;
 
@@ -101,8 +100,7 @@ capture_json(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
             continue;
         }
         json_t *rec = json_object();
-        json_object_foreach((json_t *)fields, name, fptr)
-        {
+        json_object_foreach ((json_t *)fields, name, fptr) {
             json_t *f = ic_jsonptr_get(item, json_string_value(fptr));
 
             json_object_set_new(rec, name,
@@ -152,8 +150,7 @@ ic_capture_check(const json_t *c, const char *file, const char *path)
     if (n != 1)
         return ic_json_error(file, path,
                              "a capture needs one of xpath, json, header");
-    json_object_foreach((json_t *)c, k, v)
-    {
+    json_object_foreach ((json_t *)c, k, v) {
         if ((strcmp(k, "xpath") == 0 || strcmp(k, "json") == 0 ||
              strcmp(k, "header") == 0) &&
             !json_is_string(v))
@@ -170,8 +167,7 @@ ic_capture_check(const json_t *c, const char *file, const char *path)
             return ic_json_error(file, path,
                                  "\"fields\" is an object and needs "
                                  "\"list\": true");
-        json_object_foreach(v, k, f)
-        {
+        json_object_foreach (v, k, f) {
             if (!json_is_string(f))
                 return ic_json_error(file, path,
                                      "field \"%s\" must be a string", k);
@@ -192,11 +188,11 @@ pair(const json_t *c, const char *key, const ic_scope *s, char **a, char **b,
     const json_t *arr = json_object_get(c, key);
 
     *a = *b = NULL;
-    if (ic_template_expand(a, json_string_value(json_array_get(arr, 0)), s,
-                           msg, msglen) < 0)
+    if (ic_template_expand(a, json_string_value(json_array_get(arr, 0)), s, msg,
+                           msglen) < 0)
         return -1;
-    if (ic_template_expand(b, json_string_value(json_array_get(arr, 1)), s,
-                           msg, msglen) < 0) {
+    if (ic_template_expand(b, json_string_value(json_array_get(arr, 1)), s, msg,
+                           msglen) < 0) {
         free(*a);
         *a = NULL;
         return -1;
@@ -258,8 +254,7 @@ ic_when_eval(const json_t *c, const ic_scope *s, char *msg, size_t msglen)
     int want_all = v != NULL;
     if (!v)
         v = json_object_get(c, "any");
-    json_array_foreach(v, i, item)
-    {
+    json_array_foreach (v, i, item) {
         r = ic_when_eval(item, s, msg, msglen);
         if (r < 0)
             return r;
@@ -281,27 +276,24 @@ ic_when_check(const json_t *c, const char *file, const char *path)
     if (!json_is_object(c) || json_object_size(c) != 1)
         return ic_json_error(file, path,
                              "a condition is an object with one key");
-    json_object_foreach((json_t *)c, key, v)
-    {
+    json_object_foreach ((json_t *)c, key, v) {
         if (strcmp(key, "defined") == 0 || strcmp(key, "nonempty") == 0) {
             if (!json_is_string(v))
-                return ic_json_error(file, path,
-                                     "\"%s\" takes a variable name", key);
-        } else if (strcmp(key, "equals") == 0 ||
-                   strcmp(key, "matches") == 0) {
+                return ic_json_error(file, path, "\"%s\" takes a variable name",
+                                     key);
+        } else if (strcmp(key, "equals") == 0 || strcmp(key, "matches") == 0) {
             if (!json_is_array(v) || json_array_size(v) != 2 ||
                 !json_is_string(json_array_get(v, 0)) ||
                 !json_is_string(json_array_get(v, 1)))
-                return ic_json_error(file, path,
-                                     "\"%s\" takes two strings", key);
+                return ic_json_error(file, path, "\"%s\" takes two strings",
+                                     key);
         } else if (strcmp(key, "not") == 0) {
             if (ic_when_check(v, file, path) < 0)
                 return IC_EINPUT;
         } else if (strcmp(key, "all") == 0 || strcmp(key, "any") == 0) {
             if (!json_is_array(v))
                 return ic_json_error(file, path, "\"%s\" takes a list", key);
-            json_array_foreach(v, i, item)
-            {
+            json_array_foreach (v, i, item) {
                 if (ic_when_check(item, file, path) < 0)
                     return IC_EINPUT;
             }

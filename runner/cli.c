@@ -68,8 +68,8 @@ ic_cli_next(int argc, char **argv, const ic_cli_opt *opts)
         return '?';
     }
     if (c == '?') {
-        fprintf(stderr, "isrcert %s: unknown option %s (see --help)\n",
-                argv[0], argv[optind - 1]);
+        fprintf(stderr, "isrcert %s: unknown option %s (see --help)\n", argv[0],
+                argv[optind - 1]);
         return '?';
     }
     return c;
@@ -210,13 +210,11 @@ ic_cmd_run(int argc, char **argv)
         json_t *cls, *s = json_object_get(report, "summary");
         size_t i;
 
-        json_array_foreach(json_object_get(report, "classes"), i, cls)
-        {
+        json_array_foreach (json_object_get(report, "classes"), i, cls) {
             printf("%-40s %-9s %s\n",
                    json_string_value(json_object_get(cls, "class")),
-                   json_is_true(json_object_get(cls, "mandatory"))
-                       ? "mandatory"
-                       : "optional",
+                   json_is_true(json_object_get(cls, "mandatory")) ? "mandatory"
+                                                                   : "optional",
                    json_string_value(json_object_get(cls, "verdict")));
         }
         printf("verdict: %s (%lld requests); report: %s/report.json\n",
@@ -231,10 +229,11 @@ bad_number:
     return IC_EXIT_USAGE;
 }
 
-/* ---- lint ------------------------------------------------------------------ */
+/* ---- lint ------------------------------------------------------------------
+ */
 
-static const ic_cli_opt lint_opts[] = {
-    {"help", 'h', NULL, "show this help"}, {NULL, 0, NULL, NULL}};
+static const ic_cli_opt lint_opts[] = {{"help", 'h', NULL, "show this help"},
+                                       {NULL, 0, NULL, NULL}};
 
 static int
 lint_one(const char *path)
@@ -319,10 +318,11 @@ ic_cmd_lint(int argc, char **argv)
     return bad ? IC_EXIT_USAGE : IC_EXIT_OK;
 }
 
-/* ---- list ------------------------------------------------------------------ */
+/* ---- list ------------------------------------------------------------------
+ */
 
-static const ic_cli_opt list_opts[] = {
-    {"help", 'h', NULL, "show this help"}, {NULL, 0, NULL, NULL}};
+static const ic_cli_opt list_opts[] = {{"help", 'h', NULL, "show this help"},
+                                       {NULL, 0, NULL, NULL}};
 
 static void
 list_profiles_in(const char *dir, void *ctx)
@@ -347,8 +347,7 @@ list_profiles_in(const char *dir, void *ctx)
             free(path);
             continue;
         }
-        printf("profile %s %s — %s\n  %s\n", p->id, p->version, p->title,
-               path);
+        printf("profile %s %s — %s\n  %s\n", p->id, p->version, p->title, path);
         for (size_t e = 0; e < p->nentries; e++) {
             const ic_suite *s = p->entries[e].suite;
 
@@ -360,8 +359,8 @@ list_profiles_in(const char *dir, void *ctx)
                     ic_profile_class_mode(&p->entries[e], s->classes[c].id);
 
                 for (size_t t = 0; t < s->ntests; t++)
-                    count += strcmp(s->tests[t].class_id,
-                                    s->classes[c].id) == 0;
+                    count +=
+                        strcmp(s->tests[t].class_id, s->classes[c].id) == 0;
                 printf("    class %-24s %-9s %3zu tests  %s\n",
                        s->classes[c].id,
                        m == IC_CLASS_MANDATORY  ? "mandatory"

@@ -16,9 +16,9 @@
 typedef struct transfer {
     CURL *easy;
     struct curl_slist *headers;
-    ic_buf req;  /* request header block as sent */
+    ic_buf req; /* request header block as sent */
     ic_buf reqbody;
-    ic_buf hdr;  /* response header block (last response) */
+    ic_buf hdr; /* response header block (last response) */
     ic_buf body;
     int body_overflow;
     char errbuf[CURL_ERROR_SIZE];
@@ -232,8 +232,7 @@ is_secret(const ic_http *h, const char *name, size_t len)
 }
 
 char *
-ic_http_redact_url(const char *url, const char *const *secrets,
-                   size_t nsecrets)
+ic_http_redact_url(const char *url, const char *const *secrets, size_t nsecrets)
 {
     ic_http fake;
     const char *q = strchr(url, '?'), *p;
@@ -407,8 +406,8 @@ finish(ic_http *h, transfer *t, CURLcode rc, ic_http_done_fn done, void *ctx)
     free(redacted);
     scrub(h, &r->request_raw, &r->request_len);
     if (t->hdr.len) {
-        r->header_raw = redact_block(h, t->hdr.data, t->hdr.len,
-                                     &r->header_len);
+        r->header_raw =
+            redact_block(h, t->hdr.data, t->hdr.len, &r->header_len);
         scrub(h, &r->header_raw, &r->header_len);
         ic_response_parse_headers(r, r->header_raw, r->header_len);
     }
@@ -421,8 +420,7 @@ finish(ic_http *h, transfer *t, CURLcode rc, ic_http_done_fn done, void *ctx)
     }
     curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &eff);
     if (eff)
-        r->effective_url =
-            ic_http_redact_url(eff, h->o.secrets, h->o.nsecrets);
+        r->effective_url = ic_http_redact_url(eff, h->o.secrets, h->o.nsecrets);
     curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME, &secs);
     r->seconds = secs;
     if (rc != CURLE_OK) {
@@ -458,8 +456,8 @@ ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx)
     start_queued(h);
     if (curl_multi_perform(h->multi, &running) != CURLM_OK)
         return ic_error_set(IC_ERUNTIME, "libcurl multi_perform failed");
-    if (running && curl_multi_poll(h->multi, NULL, 0, timeout_ms, NULL) !=
-                       CURLM_OK)
+    if (running &&
+        curl_multi_poll(h->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
         return ic_error_set(IC_ERUNTIME, "libcurl multi_poll failed");
     curl_multi_perform(h->multi, &running);
     while ((msg = curl_multi_info_read(h->multi, &left))) {
@@ -518,8 +516,7 @@ overridden(const json_t *query, const char *name, size_t len)
     const char *key;
     json_t *v;
 
-    json_object_foreach((json_t *)query, key, v)
-    {
+    json_object_foreach ((json_t *)query, key, v) {
         (void)v;
         if (strlen(key) == len && strncasecmp(key, name, len) == 0)
             return 1;
@@ -566,8 +563,7 @@ ic_http_url(const char *endpoint, const char *path, const json_t *query,
         }
     }
     if (query)
-        json_object_foreach((json_t *)query, key, v)
-        {
+        json_object_foreach ((json_t *)query, key, v) {
             char *text = json_is_string(v)
                              ? xstrdup(json_string_value(v))
                              : xasprintf("%g", json_number_value(v));

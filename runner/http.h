@@ -16,13 +16,13 @@
 #define IC_REDACTED "[REDACTED]"
 
 typedef struct ic_http_opts {
-    int jobs;                /* concurrent transfers */
-    int per_host;            /* connections per host */
+    int jobs;     /* concurrent transfers */
+    int per_host; /* connections per host */
     long connect_timeout_ms;
-    long timeout_ms;         /* whole exchange */
-    size_t max_body;         /* response body cap in bytes */
+    long timeout_ms; /* whole exchange */
+    size_t max_body; /* response body cap in bytes */
     long max_redirects;
-    const char *ca_file;     /* extra CA bundle or NULL */
+    const char *ca_file;        /* extra CA bundle or NULL */
     const char *const *secrets; /* header / query names to redact */
     size_t nsecrets;
     const char *secret_value; /* a credential value to scrub, or NULL */
@@ -48,8 +48,7 @@ void ic_http_free(ic_http *h);
 /* Queue an exchange; it starts at the next ic_http_step. */
 int ic_http_submit(ic_http *h, const ic_http_req *req, void *user);
 /* Wait (up to timeout_ms) for progress, then report finished exchanges. */
-int ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done,
-                 void *ctx);
+int ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx);
 size_t ic_http_running(const ic_http *h);
 
 /* endpoint + path + merged query (request keys replace the endpoint's

@@ -47,8 +47,7 @@ ic_json_only_keys(const json_t *obj, const char *file, const char *path,
     const char *key;
     json_t *v;
 
-    json_object_foreach((json_t *)obj, key, v)
-    {
+    json_object_foreach ((json_t *)obj, key, v) {
         size_t i;
 
         for (i = 0; allowed[i]; i++)
@@ -94,8 +93,8 @@ typed(json_t **out, const json_t *obj, const char *key, int required,
         return IC_OK;
     }
     if (json_typeof(v) != type)
-        return ic_json_error(file, path, "\"%s\" must be %s, not %s", key,
-                             want, type_name(v));
+        return ic_json_error(file, path, "\"%s\" must be %s, not %s", key, want,
+                             type_name(v));
     *out = v;
     return IC_OK;
 }
@@ -105,8 +104,7 @@ ic_json_string(const char **out, const json_t *obj, const char *key,
                int required, const char *file, const char *path)
 {
     json_t *v;
-    int rc = typed(&v, obj, key, required, file, path, JSON_STRING,
-                   "a string");
+    int rc = typed(&v, obj, key, required, file, path, JSON_STRING, "a string");
 
     *out = v ? json_string_value(v) : NULL;
     return rc;
@@ -116,16 +114,14 @@ int
 ic_json_object(json_t **out, const json_t *obj, const char *key, int required,
                const char *file, const char *path)
 {
-    return typed(out, obj, key, required, file, path, JSON_OBJECT,
-                 "an object");
+    return typed(out, obj, key, required, file, path, JSON_OBJECT, "an object");
 }
 
 int
 ic_json_array(json_t **out, const json_t *obj, const char *key, int required,
               const char *file, const char *path)
 {
-    return typed(out, obj, key, required, file, path, JSON_ARRAY,
-                 "an array");
+    return typed(out, obj, key, required, file, path, JSON_ARRAY, "an array");
 }
 
 int
@@ -134,8 +130,7 @@ ic_json_string_map(const json_t *obj, const char *file, const char *path)
     const char *key;
     json_t *v;
 
-    json_object_foreach((json_t *)obj, key, v)
-    {
+    json_object_foreach ((json_t *)obj, key, v) {
         if (!json_is_string(v) && !json_is_number(v))
             return ic_json_error(file, path,
                                  "\"%s\" must be a string or number, not %s",

@@ -39,8 +39,7 @@ select_member(const json_t *array, const char *seg)
         return NULL;
     name = xstrndup(seg + 1, (size_t)(eq - seg - 1));
     want = xstrndup(eq + 1, (size_t)(seg + len - 1 - eq - 1));
-    json_array_foreach(array, i, item)
-    {
+    json_array_foreach (array, i, item) {
         json_t *m = json_object_get(item, name);
 
         if (m && !found) {
@@ -90,8 +89,7 @@ ic_jsonptr_get(const json_t *doc, const char *pointer)
             if (close)
                 next = strchr(close, '/');
         }
-        seg = next ? xstrndup(p + 1, (size_t)(next - p - 1))
-                   : xstrdup(p + 1);
+        seg = next ? xstrndup(p + 1, (size_t)(next - p - 1)) : xstrdup(p + 1);
         if (seg[0] != '[')
             unescape(seg);
         v = step(v, seg);

@@ -5,6 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_sign.h"
+
+/* TODO(lead): pass the replay hook once run.c provides it. */
+static int
+cmd_verify(int argc, char **argv)
+{
+    return ic_cmd_verify(argc, argv, NULL);
+}
 
 static const struct {
     const char *name;
@@ -14,6 +22,9 @@ static const struct {
     {"run", ic_cmd_run, "run a profile against a target, write a report"},
     {"lint", ic_cmd_lint, "check profiles, suites and targets"},
     {"list", ic_cmd_list, "list profiles, suites, classes and test counts"},
+    {"keygen", ic_cmd_keygen, "generate a signing key pair"},
+    {"sign", ic_cmd_sign, "sign a run directory into a certificate"},
+    {"verify", cmd_verify, "verify a certificate, its files and evidence"},
 };
 
 static void

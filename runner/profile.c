@@ -113,8 +113,7 @@ load_entry(ic_profile *p, ic_profile_entry *e, const json_t *j, size_t i)
         return ic_json_error(p->path, path,
                              "suite folder \"%s\" holds suite \"%s\"", id,
                              e->suite->id);
-    json_object_foreach(classes, cls, mode)
-    {
+    json_object_foreach (classes, cls, mode) {
         const char *m = json_string_value(mode);
 
         if (!ic_suite_class(e->suite, cls))
@@ -133,9 +132,9 @@ load_entry(ic_profile *p, ic_profile_entry *e, const json_t *j, size_t i)
 int
 ic_profile_load(ic_profile **out, const char *name)
 {
-    static const char *const allowed[] = {
-        "id",    "version", "title", "description", "basis",
-        "suites", "parameters", NULL};
+    static const char *const allowed[] = {"id",          "version", "title",
+                                          "description", "basis",   "suites",
+                                          "parameters",  NULL};
     ic_profile *p = xcalloc(1, sizeof(*p));
     json_t *root = NULL, *arr, *obj, *e;
     const char *str;
@@ -191,14 +190,12 @@ ic_profile_load(ic_profile **out, const char *name)
         goto cleanup;
     }
     p->entries = xcalloc(json_array_size(arr), sizeof(ic_profile_entry));
-    json_array_foreach(arr, i, e)
-    {
+    json_array_foreach (arr, i, e) {
         p->nentries++;
         if ((rc = load_entry(p, &p->entries[i], e, i)) < 0)
             goto cleanup;
         for (size_t k = 0; k < i; k++)
-            if (strcmp(p->entries[k].suite->id, p->entries[i].suite->id) ==
-                0) {
+            if (strcmp(p->entries[k].suite->id, p->entries[i].suite->id) == 0) {
                 rc = ic_json_error(p->path, "$.suites",
                                    "suite \"%s\" is listed twice",
                                    p->entries[i].suite->id);
@@ -240,8 +237,7 @@ ic_profile_class_mode(const ic_profile_entry *e, const char *class_id)
 
     if (!m)
         return IC_CLASS_SKIP;
-    return strcmp(m, "mandatory") == 0 ? IC_CLASS_MANDATORY
-                                       : IC_CLASS_OPTIONAL;
+    return strcmp(m, "mandatory") == 0 ? IC_CLASS_MANDATORY : IC_CLASS_OPTIONAL;
 }
 
 static void
@@ -254,11 +250,10 @@ add_secret(ic_target *t, const char *name)
 int
 ic_target_load(ic_target **out, const char *path)
 {
-    static const char *const allowed[] = {"system", "endpoints", "auth",
-                                          "secrets", "tls", NULL};
-    static const char *const sys_keys[] = {"name",   "vendor", "version",
-                                           "nation", "product", "contact",
-                                           NULL};
+    static const char *const allowed[] = {"system",  "endpoints", "auth",
+                                          "secrets", "tls",       NULL};
+    static const char *const sys_keys[] = {
+        "name", "vendor", "version", "nation", "product", "contact", NULL};
     static const char *const auth_keys[] = {"header", "env", NULL};
     static const char *const tls_keys[] = {"ca_file", NULL};
     ic_target *t = xcalloc(1, sizeof(*t));
@@ -293,8 +288,7 @@ ic_target_load(ic_target **out, const char *path)
     t->system = json_incref(obj);
     if (ic_json_object(&obj, root, "endpoints", 1, path, "$") < 0)
         goto cleanup;
-    json_object_foreach(obj, key, v)
-    {
+    json_object_foreach (obj, key, v) {
         str = json_string_value(v);
         if (!str || (strncmp(str, "http://", 7) != 0 &&
                      strncmp(str, "https://", 8) != 0)) {
@@ -322,8 +316,7 @@ ic_target_load(ic_target **out, const char *path)
     add_secret(t, "Set-Cookie");
     if (ic_json_array(&obj, root, "secrets", 0, path, "$") < 0)
         goto cleanup;
-    json_array_foreach(obj, i, v)
-    {
+    json_array_foreach (obj, i, v) {
         if (!json_is_string(v)) {
             ic_json_error(path, "$.secrets", "entries must be strings");
             goto cleanup;

@@ -13,7 +13,11 @@
 #include "suite.h"
 #include "util.h"
 
-typedef enum { IC_CLASS_SKIP = -1, IC_CLASS_OPTIONAL = 0, IC_CLASS_MANDATORY = 1 } ic_class_mode;
+typedef enum {
+    IC_CLASS_SKIP = -1,
+    IC_CLASS_OPTIONAL = 0,
+    IC_CLASS_MANDATORY = 1
+} ic_class_mode;
 
 typedef struct ic_profile_entry {
     ic_suite *suite; /* owned */

@@ -105,8 +105,7 @@ ic_response_parse_headers(ic_response *r, const char *raw, size_t len)
                     r->headers =
                         xrealloc(r->headers, cap * sizeof(*r->headers));
                 }
-                r->headers[r->nheaders].name =
-                    xstrndup(p, (size_t)(colon - p));
+                r->headers[r->nheaders].name = xstrndup(p, (size_t)(colon - p));
                 r->headers[r->nheaders].value = xstrndup(v, vn);
                 r->nheaders++;
             }

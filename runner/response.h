@@ -15,13 +15,13 @@ typedef struct ic_header {
 
 typedef struct ic_response {
     /* request as sent */
-    char *method;       /* owned */
-    char *url;          /* owned; secrets already redacted */
-    char *request_raw;  /* owned: request line + headers + CRLF + body */
+    char *method;      /* owned */
+    char *url;         /* owned; secrets already redacted */
+    char *request_raw; /* owned: request line + headers + CRLF + body */
     size_t request_len;
     /* response; status 0 when the transport failed */
     long status;
-    char *header_raw;   /* owned: status line + header lines + CRLF */
+    char *header_raw; /* owned: status line + header lines + CRLF */
     size_t header_len;
     ic_header *headers; /* owned array, headers of the final response */
     size_t nheaders;

@@ -21,7 +21,7 @@ typedef struct inst {
     size_t entry, test; /* profile entry and test index */
     size_t n;           /* instance number within the test */
     char *id;
-    json_t *item; /* foreach item or NULL */
+    json_t *item;   /* foreach item or NULL */
     json_t *result; /* report result object */
     int done;
 } inst;
@@ -72,17 +72,16 @@ inst_new(run *r, size_t entry, size_t test, size_t n, json_t *item)
     in->n = n;
     in->id = t->foreach_var ? xasprintf("%s[%zu]", t->id, n) : xstrdup(t->id);
     in->item = item ? json_incref(item) : NULL;
-    in->result = json_pack(
-        "{s:s, s:s, s:s, s:s, s:b, s:b, s:{s:s, s:s}, s:s}", "suite",
-        e->suite->id, "test", t->id, "instance", in->id, "class", t->class_id,
-        "mandatory",
-        ic_profile_class_mode(e, t->class_id) == IC_CLASS_MANDATORY,
-        "optional", t->optional, "requirement", "document", t->req_document,
-        "clause", t->req_clause, "title", t->title);
+    in->result =
+        json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:{s:s, s:s}, s:s}", "suite",
+                  e->suite->id, "test", t->id, "instance", in->id, "class",
+                  t->class_id, "mandatory",
+                  ic_profile_class_mode(e, t->class_id) == IC_CLASS_MANDATORY,
+                  "optional", t->optional, "requirement", "document",
+                  t->req_document, "clause", t->req_clause, "title", t->title);
     if (item) {
-        json_t *label = json_is_object(item)
-                            ? json_object_get(item, "name")
-                            : item;
+        json_t *label =
+            json_is_object(item) ? json_object_get(item, "name") : item;
         char *text = label && !json_is_object(label)
                          ? ic_json_scalar_text(label)
                          : json_dumps(item, JSON_COMPACT);
@@ -97,13 +96,11 @@ inst_new(run *r, size_t entry, size_t test, size_t n, json_t *item)
 }
 
 static void
-inst_finish(run *r, inst *in, ic_outcome o, const char *msg,
-            const char *cause)
+inst_finish(run *r, inst *in, ic_outcome o, const char *msg, const char *cause)
 {
     test_state *ts = &r->state[in->entry][in->test];
 
-    json_object_set_new(in->result, "outcome",
-                        json_string(ic_outcome_name(o)));
+    json_object_set_new(in->result, "outcome", json_string(ic_outcome_name(o)));
     if (msg && *msg)
         json_object_set_new(in->result, "message", json_string(msg));
     if (cause)
@@ -198,8 +195,7 @@ submit_instance(run *r, inst *in)
     url = ic_http_url(endpoint, json_string_value(json_object_get(req, "path")),
                       json_object_get(req, "query"),
                       json_string_value(json_object_get(req, "raw_query")));
-    json_object_foreach(json_object_get(req, "headers"), key, v)
-    {
+    json_object_foreach (json_object_get(req, "headers"), key, v) {
         char *text = ic_json_scalar_text(v);
 
         headers = xrealloc(headers, (nheaders + 2) * sizeof(char *));
@@ -220,8 +216,8 @@ submit_instance(run *r, inst *in)
     hr.nheaders = nheaders;
     hr.body = json_string_value(json_object_get(req, "body"));
     {
-        char *shown = ic_http_redact_url(url, (const char *const *)r->target->secrets,
-                                         r->target->nsecrets);
+        char *shown = ic_http_redact_url(
+            url, (const char *const *)r->target->secrets, r->target->nsecrets);
         char *line = xasprintf("%s %s", hr.method, shown);
 
         json_object_set_new(in->result, "request", json_string(line));
@@ -268,8 +264,7 @@ on_response(void *ctx, void *user, ic_response *resp)
         inst_finish(r, in, IC_CANTTELL, resp->transport_error, NULL);
         goto cleanup;
     }
-    json_array_foreach(t->asserts, i, a)
-    {
+    json_array_foreach (t->asserts, i, a) {
         char one[MSG_LEN];
         ic_outcome ao;
 
@@ -294,8 +289,7 @@ on_response(void *ctx, void *user, ic_response *resp)
     if (o == IC_PASSED && t->captures) {
         const char *name;
 
-        json_object_foreach(t->captures, name, a)
-        {
+        json_object_foreach (t->captures, name, a) {
             json_t *value = NULL;
 
             if (ic_template_expand_json(&spec, a, &s, msg, sizeof(msg)) < 0) {
@@ -360,13 +354,11 @@ start_test(run *r, size_t entry, size_t ti)
                         msg, NULL);
             goto check_complete;
         }
-        const char *root = need->agg == IC_UNTESTED && need->cause
-                               ? need->cause
-                               : nt->id;
+        const char *root =
+            need->agg == IC_UNTESTED && need->cause ? need->cause : nt->id;
         snprintf(msg, sizeof(msg), "prerequisite \"%s\" %s", nt->id,
                  ic_outcome_name(need->agg));
-        inst_finish(r, inst_new(r, entry, ti, 0, NULL), IC_UNTESTED, msg,
-                    root);
+        inst_finish(r, inst_new(r, entry, ti, 0, NULL), IC_UNTESTED, msg, root);
         goto check_complete;
     }
     if (!t->foreach_var) {
@@ -386,8 +378,8 @@ start_test(run *r, size_t entry, size_t ti)
         scope_for(r, &tmp, &s, NULL);
         list = ic_scope_lookup(&s, t->foreach_var);
         if (json_is_string(t->foreach_max)) {
-            if (ic_template_expand(&maxs, json_string_value(t->foreach_max),
-                                   &s, msg, sizeof(msg)) == 0)
+            if (ic_template_expand(&maxs, json_string_value(t->foreach_max), &s,
+                                   msg, sizeof(msg)) == 0)
                 max = strtol(maxs, NULL, 10);
             free(maxs);
         } else {
@@ -407,8 +399,7 @@ start_test(run *r, size_t entry, size_t ti)
                         msg, NULL);
             goto check_complete;
         }
-        json_array_foreach(list, i, item)
-        {
+        json_array_foreach (list, i, item) {
             if ((long)i >= max)
                 break;
             if (submit_instance(r, inst_new(r, entry, ti, i, item)) < 0 &&
@@ -441,8 +432,7 @@ schedule(run *r)
         const ic_suite *s = r->profile->entries[e].suite;
 
         for (size_t i = 0; i < s->ntests; i++)
-            if (!r->state[e][i].started &&
-                needs_complete(r, e, &s->tests[i])) {
+            if (!r->state[e][i].started && needs_complete(r, e, &s->tests[i])) {
                 start_test(r, e, i);
                 any = 1;
             }
@@ -519,10 +509,10 @@ build_report(run *r, const char *started, const char *finished)
         json_array_append_new(
             suites,
             json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s?}, s:o}", "id",
-                      s->id, "version", s->version, "title", s->title,
-                      "sha256", s->sha256, "standard", "document",
-                      s->std_document, "title", s->std_title, "edition",
-                      s->std_edition, "classes", cls));
+                      s->id, "version", s->version, "title", s->title, "sha256",
+                      s->sha256, "standard", "document", s->std_document,
+                      "title", s->std_title, "edition", s->std_edition,
+                      "classes", cls));
     }
     qsort(r->insts, r->ninsts, sizeof(inst *), cmp_inst);
     for (size_t i = 0; i < r->ninsts; i++)
@@ -530,9 +520,9 @@ build_report(run *r, const char *started, const char *finished)
     rep = json_pack(
         "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s}, s:o, s:o, "
         "s:{s:O, s:O, s:s, s:s}, s:s, s:s, s:o}",
-        "format", "isrcert-report/1", "runner", "name", PACKAGE_NAME,
-        "version", PACKAGE_VERSION, "profile", "id", r->profile->id,
-        "version", r->profile->version, "title", r->profile->title, "sha256",
+        "format", "isrcert-report/1", "runner", "name", PACKAGE_NAME, "version",
+        PACKAGE_VERSION, "profile", "id", r->profile->id, "version",
+        r->profile->version, "title", r->profile->title, "sha256",
         r->profile->sha256, "path", r->profile->path, "suites", suites,
         "schemas", r->schemas ? ic_schemas_report(r->schemas) : json_array(),
         "target", "system", r->target->system, "endpoints",
@@ -604,8 +594,8 @@ ic_run_execute(json_t **report, const ic_run_opts *o,
         int started_any = schedule(&r);
 
         if (transport->running(transport->self) > 0) {
-            if ((rc = transport->step(transport->self, 200, on_response,
-                                      &r)) < 0)
+            if ((rc = transport->step(transport->self, 200, on_response, &r)) <
+                0)
                 goto cleanup;
         } else if (!started_any && !all_complete(&r)) {
             rc = ic_error_set(IC_ERUNTIME, "scheduler stalled");

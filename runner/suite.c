@@ -15,22 +15,20 @@
 static int
 valid_id(const char *id)
 {
-    if (!*id || !((id[0] >= 'a' && id[0] <= 'z') ||
-                  (id[0] >= '0' && id[0] <= '9')))
+    if (!*id ||
+        !((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= '0' && id[0] <= '9')))
         return 0;
-    return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789._-") ==
-           strlen(id);
+    return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(id);
 }
 
 static int
 check_request(const json_t *req, const char *file, const char *path)
 {
-    static const char *const allowed[] = {
-        "method", "endpoint", "path", "query", "raw_query", "headers",
-        "body",   NULL};
-    static const char *const methods[] = {"GET",     "POST", "PUT", "DELETE",
-                                          "HEAD",    "PATCH", "OPTIONS",
-                                          NULL};
+    static const char *const allowed[] = {"method", "endpoint",  "path",
+                                          "query",  "raw_query", "headers",
+                                          "body",   NULL};
+    static const char *const methods[] = {"GET",  "POST",  "PUT",     "DELETE",
+                                          "HEAD", "PATCH", "OPTIONS", NULL};
     const char *s, *key;
     json_t *obj, *v;
     char err[300];
@@ -55,21 +53,18 @@ check_request(const json_t *req, const char *file, const char *path)
         ic_json_string(&s, req, "raw_query", 0, file, path) < 0 ||
         ic_json_string(&s, req, "body", 0, file, path) < 0)
         return IC_EINPUT;
-    for (const char *const *k = (const char *const[]){"query", "headers",
-                                                      NULL};
+    for (const char *const *k = (const char *const[]){"query", "headers", NULL};
          *k; k++) {
         if (ic_json_object(&obj, req, *k, 0, file, path) < 0)
             return IC_EINPUT;
         if (obj && ic_json_string_map(obj, file, path) < 0)
             return IC_EINPUT;
         if (obj)
-            json_object_foreach(obj, key, v)
-            {
+            json_object_foreach (obj, key, v) {
                 if (json_is_string(v) &&
-                    ic_template_check(json_string_value(v), err,
-                                      sizeof(err)) < 0)
-                    return ic_json_error(file, path, "%s.%s: %s", *k, key,
-                                         err);
+                    ic_template_check(json_string_value(v), err, sizeof(err)) <
+                        0)
+                    return ic_json_error(file, path, "%s.%s: %s", *k, key, err);
             }
     }
     return IC_OK;
@@ -80,11 +75,9 @@ load_test(ic_test *t, const ic_suite *s, json_t *j, const char *file,
           size_t index)
 {
     static const char *const allowed[] = {
-        "id",      "class",   "requirement", "title",   "needs",
-        "when",    "foreach", "request",     "assert",  "capture",
-        "optional", NULL};
-    static const char *const req_keys[] = {"document", "clause", "text",
-                                           NULL};
+        "id",      "class",   "requirement", "title",   "needs",    "when",
+        "foreach", "request", "assert",      "capture", "optional", NULL};
+    static const char *const req_keys[] = {"document", "clause", "text", NULL};
     static const char *const fe_keys[] = {"var", "as", "max", NULL};
     char path[64], sub[96];
     const char *str;
@@ -131,8 +124,7 @@ load_test(ic_test *t, const ic_suite *s, json_t *j, const char *file,
     if (arr) {
         t->nneeds = json_array_size(arr);
         t->needs = xcalloc(t->nneeds, sizeof(char *));
-        json_array_foreach(arr, i, v)
-        {
+        json_array_foreach (arr, i, v) {
             if (!json_is_string(v))
                 return ic_json_error(file, path, "needs[%zu] must be a string",
                                      i);
@@ -171,8 +163,7 @@ load_test(ic_test *t, const ic_suite *s, json_t *j, const char *file,
         return IC_EINPUT;
     if (json_array_size(arr) == 0)
         return ic_json_error(file, path, "\"assert\" is empty");
-    json_array_foreach(arr, i, v)
-    {
+    json_array_foreach (arr, i, v) {
         snprintf(sub, sizeof(sub), "%s.assert[%zu]", path, i);
         if (ic_assert_check(v, s->schemas, file, sub) < 0)
             return IC_EINPUT;
@@ -186,8 +177,7 @@ load_test(ic_test *t, const ic_suite *s, json_t *j, const char *file,
         if (t->foreach_var)
             return ic_json_error(file, path,
                                  "a foreach test cannot capture variables");
-        json_object_foreach(obj, name, v)
-        {
+        json_object_foreach (obj, name, v) {
             snprintf(sub, sizeof(sub), "%s.capture.%s", path, name);
             if (ic_capture_check(v, file, sub) < 0)
                 return IC_EINPUT;
@@ -237,8 +227,7 @@ load_classes(ic_suite *s, const json_t *root)
     if (json_array_size(arr) == 0)
         return ic_json_error(s->path, "$", "\"classes\" is empty");
     s->classes = xcalloc(json_array_size(arr), sizeof(ic_class));
-    json_array_foreach(arr, i, c)
-    {
+    json_array_foreach (arr, i, c) {
         snprintf(path, sizeof(path), "$.classes[%zu]", i);
         if (!json_is_object(c))
             return ic_json_error(s->path, path, "must be an object");
@@ -246,11 +235,9 @@ load_classes(ic_suite *s, const json_t *root)
             ic_json_string(&str, c, "id", 1, s->path, path) < 0)
             return IC_EINPUT;
         if (!valid_id(str))
-            return ic_json_error(s->path, path, "invalid class id \"%s\"",
-                                 str);
+            return ic_json_error(s->path, path, "invalid class id \"%s\"", str);
         if (ic_suite_class(s, str))
-            return ic_json_error(s->path, path, "duplicate class \"%s\"",
-                                 str);
+            return ic_json_error(s->path, path, "duplicate class \"%s\"", str);
         s->classes[s->nclasses].id = xstrdup(str);
         s->nclasses++;
         if (ic_json_string(&str, c, "title", 1, s->path, path) < 0)
@@ -267,11 +254,11 @@ static int
 load_header(ic_suite *s, const json_t *root)
 {
     static const char *const allowed[] = {
-        "id",      "version",    "title",      "standard", "endpoint",
-        "namespaces", "schemas", "parameters", "classes",  "files",
-        "description", NULL};
+        "id",       "version",    "title",       "standard",
+        "endpoint", "namespaces", "schemas",     "parameters",
+        "classes",  "files",      "description", NULL};
     static const char *const std_keys[] = {"document", "title", "edition",
-                                           "url",      NULL};
+                                           "url", NULL};
     json_t *obj, *v;
     const char *str, *key;
 
@@ -308,8 +295,7 @@ load_header(ic_suite *s, const json_t *root)
     if (ic_json_object(&obj, root, "namespaces", 0, s->path, "$") < 0)
         return IC_EINPUT;
     s->namespaces = obj ? json_incref(obj) : json_object();
-    json_object_foreach(s->namespaces, key, v)
-    {
+    json_object_foreach (s->namespaces, key, v) {
         if (!json_is_string(v))
             return ic_json_error(s->path, "$.namespaces",
                                  "\"%s\" must be a string", key);
@@ -317,8 +303,7 @@ load_header(ic_suite *s, const json_t *root)
     if (ic_json_object(&obj, root, "schemas", 0, s->path, "$") < 0)
         return IC_EINPUT;
     s->schemas = obj ? json_incref(obj) : json_object();
-    json_object_foreach(s->schemas, key, v)
-    {
+    json_object_foreach (s->schemas, key, v) {
         static const char *const sk[] = {"url", "sha256", NULL};
 
         if (json_is_string(v))
@@ -396,8 +381,7 @@ ic_suite_load(ic_suite **out, const char *path)
     ic_buf_appendf(&digest, "suite.json %s\n", sha);
     if ((rc = ic_json_array(&files, root, "files", 1, s->path, "$")) < 0)
         goto cleanup;
-    json_array_foreach(files, i, f)
-    {
+    json_array_foreach (files, i, f) {
         char *fpath;
         json_t *tests, *t;
         size_t k;
@@ -424,8 +408,7 @@ ic_suite_load(ic_suite **out, const char *path)
         ic_buf_appendf(&digest, "%s %s\n", json_string_value(f), sha);
         s->tests = xrealloc(s->tests, (s->ntests + json_array_size(tests)) *
                                           sizeof(ic_test));
-        json_array_foreach(tests, k, t)
-        {
+        json_array_foreach (tests, k, t) {
             memset(&s->tests[s->ntests], 0, sizeof(ic_test));
             s->ntests++;
             rc = load_test(&s->tests[s->ntests - 1], s, t, fpath, k);

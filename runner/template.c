@@ -44,8 +44,7 @@ append_value(ic_buf *b, const json_t *v, const char *name, char *err,
     json_t *item;
 
     if (json_is_array(v)) {
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             if (json_is_object(item) || json_is_array(item)) {
                 snprintf(err, errlen, "${%s} is a list of records", name);
                 return -1;
@@ -138,8 +137,7 @@ ic_template_expand_json(json_t **out, const json_t *v, const ic_scope *s,
         return *out ? 0 : -1;
     case JSON_OBJECT:
         *out = json_object();
-        json_object_foreach((json_t *)v, key, item)
-        {
+        json_object_foreach ((json_t *)v, key, item) {
             if (ic_template_expand_json(&copy, item, s, err, errlen) < 0)
                 goto fail;
             json_object_set_new(*out, key, copy);
@@ -147,8 +145,7 @@ ic_template_expand_json(json_t **out, const json_t *v, const ic_scope *s,
         return 0;
     case JSON_ARRAY:
         *out = json_array();
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             if (ic_template_expand_json(&copy, item, s, err, errlen) < 0)
                 goto fail;
             json_array_append_new(*out, copy);

@@ -185,8 +185,7 @@ cleanup:
 }
 
 int
-ic_file_write_atomic(const char *path, const void *data, size_t len,
-                     int mode)
+ic_file_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     const char *p = data;

@@ -133,8 +133,7 @@ ic_xml_parse(ic_xml **out, const void *data, size_t len,
         goto fail;
     }
     if (namespaces)
-        json_object_foreach((json_t *)namespaces, prefix, uri)
-        {
+        json_object_foreach ((json_t *)namespaces, prefix, uri) {
             xmlXPathRegisterNs(x->xpath, (const xmlChar *)prefix,
                                (const xmlChar *)json_string_value(uri));
         }
@@ -260,8 +259,7 @@ ic_xml_xpath_records(ic_xml *x, const char *expr, const json_t *fields,
         const char *name;
         json_t *fexpr;
 
-        json_object_foreach((json_t *)fields, name, fexpr)
-        {
+        json_object_foreach ((json_t *)fields, name, fexpr) {
             xmlXPathObjectPtr fo;
             xmlChar *s;
 
@@ -375,14 +373,13 @@ collect(void *ctx, xmlErrorPtr e)
 
     if (c->n++ >= 2 || !e || !e->message || used + 8 >= c->len)
         return;
-    snprintf(c->buf + used, c->len - used, "%sline %d: %.*s",
-             used ? "; " : "", e->line, (int)strcspn(e->message, "\n"),
-             e->message);
+    snprintf(c->buf + used, c->len - used, "%sline %d: %.*s", used ? "; " : "",
+             e->line, (int)strcspn(e->message, "\n"), e->message);
 }
 
 ic_outcome
-ic_schemas_validate(ic_schemas *s, const char *url, const char *pin,
-                    ic_xml *x, char *msg, size_t msglen)
+ic_schemas_validate(ic_schemas *s, const char *url, const char *pin, ic_xml *x,
+                    char *msg, size_t msglen)
 {
     schema_entry *e = compile(s, url);
     xmlSchemaValidCtxtPtr v;
@@ -395,9 +392,8 @@ ic_schemas_validate(ic_schemas *s, const char *url, const char *pin,
         return IC_CANTTELL;
     }
     if (pin && strcmp(pin, e->sha256) != 0) {
-        snprintf(msg, msglen,
-                 "schema %s has SHA-256 %s, the suite pins %s", url,
-                 e->sha256, pin);
+        snprintf(msg, msglen, "schema %s has SHA-256 %s, the suite pins %s",
+                 url, e->sha256, pin);
         return IC_CANTTELL;
     }
     v = xmlSchemaNewValidCtxt(e->schema);
@@ -411,8 +407,7 @@ ic_schemas_validate(ic_schemas *s, const char *url, const char *pin,
     if (rc == 0)
         return IC_PASSED;
     if (rc < 0) {
-        snprintf(msg, msglen, "schema validation of %s failed internally",
-                 url);
+        snprintf(msg, msglen, "schema validation of %s failed internally", url);
         return IC_CANTTELL;
     }
     snprintf(msg, msglen, "not valid against %s: %s%s", url, detail,

@@ -36,8 +36,8 @@ typedef struct ic_xpath_result {
     char **strings; /* owned: string value of each node (node-set only) */
 } ic_xpath_result;
 
-int ic_xml_xpath(ic_xml *x, const char *expr, ic_xpath_result *res,
-                 char *err, size_t errlen);
+int ic_xml_xpath(ic_xml *x, const char *expr, ic_xpath_result *res, char *err,
+                 size_t errlen);
 void ic_xpath_result_dispose(ic_xpath_result *res);
 /* For each node selected by expr (at most max), a record whose members are
  * the string values of fields' XPaths evaluated relative to the node. */
@@ -53,9 +53,8 @@ int ic_schemas_new(ic_schemas **out, const char *catalog);
 void ic_schemas_free(ic_schemas *s);
 /* Validate x against the schema at url; pin: expected SHA-256 of the
  * top-level schema file or NULL. */
-ic_outcome ic_schemas_validate(ic_schemas *s, const char *url,
-                               const char *pin, ic_xml *x, char *msg,
-                               size_t msglen);
+ic_outcome ic_schemas_validate(ic_schemas *s, const char *url, const char *pin,
+                               ic_xml *x, char *msg, size_t msglen);
 /* [{url, path, sha256}] of every schema file loaded so far (new ref). */
 json_t *ic_schemas_report(const ic_schemas *s);
 

@@ -1,0 +1,287 @@
+/*
+ * Data-driven end-to-end cases (tests/cases, one JSON file each; see
+ * tests/cases/FILEFORMAT.md):
+ * a canned HTTP server on 127.0.0.1, a one-test suite, the real engine.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <openssl/evp.h>
+
+#include "error.h"
+#include "jsonfile.h"
+#include "run.h"
+#include "util.h"
+
+typedef struct canned {
+    const json_t *reply;
+    unsigned char *body;
+    size_t body_len;
+} canned;
+
+static ssize_t
+endless(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls;
+    (void)pos;
+    memset(buf, 'x', max);
+    return (ssize_t)max;
+}
+
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *conn, const char *url,
+       const char *method, const char *version, const char *upload,
+       size_t *upload_size, void **state)
+{
+    canned *c = cls;
+    const char *behaviour =
+        json_string_value(json_object_get(c->reply, "behaviour"));
+    json_int_t delay =
+        json_integer_value(json_object_get(c->reply, "delay_ms"));
+    json_int_t status = json_integer_value(json_object_get(c->reply, "status"));
+    struct MHD_Response *resp;
+    const char *key;
+    json_t *v;
+    enum MHD_Result rc;
+
+    (void)url;
+    (void)method;
+    (void)version;
+    (void)upload;
+    if (*state == NULL) {
+        *state = c;
+        return MHD_YES;
+    }
+    *upload_size = 0;
+    if (behaviour && strcmp(behaviour, "reset") == 0)
+        return MHD_NO;
+    if (delay > 0)
+        usleep((useconds_t)delay * 1000);
+    if (behaviour && strcmp(behaviour, "endless") == 0)
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536,
+                                                 endless, NULL, NULL);
+    else
+        resp = MHD_create_response_from_buffer(c->body_len, c->body,
+                                               MHD_RESPMEM_PERSISTENT);
+    json_object_foreach (json_object_get(c->reply, "headers"), key, v) {
+        MHD_add_response_header(resp, key, json_string_value(v));
+    }
+    rc = MHD_queue_response(conn, status ? (unsigned)status : 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static void
+write_json(const char *path, json_t *j)
+{
+    assert_int_equal(json_dump_file(j, path, JSON_INDENT(1)), 0);
+}
+
+static void
+run_case(void **state)
+{
+    const char *path = *state;
+    json_t *c = NULL, *reply, *test, *suite, *expect, *run, *report = NULL;
+    json_t *res, *tmp;
+    canned can = {0};
+    struct MHD_Daemon *d = NULL;
+    char dir[] = "/tmp/isrcert-case-XXXXXX";
+    char *url, *p;
+    const char *behaviour, *q;
+    unsigned short port = 1;
+    ic_run_opts o;
+    int rc;
+
+    assert_int_equal(ic_json_load_file(&c, path), 0);
+    reply = json_object_get(c, "reply");
+    behaviour = json_string_value(json_object_get(reply, "behaviour"));
+    can.reply = reply;
+    if (json_object_get(reply, "body_b64")) {
+        const char *b64 = json_string_value(json_object_get(reply, "body_b64"));
+        can.body = xmalloc(strlen(b64));
+        int n = EVP_DecodeBlock(can.body, (const unsigned char *)b64,
+                                (int)strlen(b64));
+        assert_true(n >= 0);
+        can.body_len = (size_t)n;
+        for (size_t k = strlen(b64); k > 0 && b64[k - 1] == '='; k--)
+            can.body_len--;
+    } else {
+        const char *body = json_string_value(json_object_get(reply, "body"));
+        json_int_t rep =
+            json_integer_value(json_object_get(reply, "body_repeat"));
+        ic_buf b;
+
+        ic_buf_init(&b, 0);
+        for (json_int_t i = 0; i < (rep ? rep : 1); i++)
+            ic_buf_append(&b, body ? body : "", body ? strlen(body) : 0);
+        can.body = (unsigned char *)ic_buf_take(&b, &can.body_len);
+    }
+    if (!behaviour || strcmp(behaviour, "refused") != 0) {
+        d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+                                 MHD_USE_INTERNAL_POLLING_THREAD,
+                             0, NULL, NULL, answer, &can, MHD_OPTION_SOCK_ADDR,
+                             NULL, MHD_OPTION_END);
+        assert_non_null(d);
+        port = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
+    }
+    assert_non_null(mkdtemp(dir));
+    p = ic_path_join(dir, "suites");
+    mkdir(p, 0755);
+    free(p);
+    p = ic_path_join(dir, "suites/case");
+    mkdir(p, 0755);
+    free(p);
+    p = ic_path_join(dir, "profiles");
+    mkdir(p, 0755);
+    free(p);
+
+    suite = json_deep_copy(json_object_get(c, "suite"));
+    if (!suite)
+        suite = json_object();
+    json_object_update(suite,
+                       json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:s, "
+                                 "s:[{s:s, s:s}], s:[s]}",
+                                 "id", "case", "version", "1", "title", "case",
+                                 "standard", "document", "T", "title", "T",
+                                 "endpoint", "e", "classes", "id", "c", "title",
+                                 "C", "files", "tests.json"));
+    p = ic_path_join(dir, "suites/case/suite.json");
+    write_json(p, suite);
+    free(p);
+    test = json_deep_copy(json_object_get(c, "test"));
+    json_object_set_new(test, "id", json_string("t"));
+    json_object_set_new(test, "class", json_string("c"));
+    json_object_set_new(test, "title", json_string("case"));
+    json_object_set_new(
+        test, "requirement",
+        json_pack("{s:s, s:s}", "document", "T", "clause", "1"));
+    tmp = json_pack("{s:[o]}", "tests", test);
+    p = ic_path_join(dir, "suites/case/tests.json");
+    write_json(p, tmp);
+    free(p);
+    json_decref(tmp);
+    tmp = json_pack("{s:s, s:s, s:s, s:[{s:s, s:{s:s}}]}", "id", "p", "version",
+                    "1", "title", "P", "suites", "suite", "case", "classes",
+                    "c", "mandatory");
+    p = ic_path_join(dir, "profiles/p.json");
+    write_json(p, tmp);
+    free(p);
+    json_decref(tmp);
+    q = json_string_value(json_object_get(c, "endpoint_query"));
+    url =
+        xasprintf("http://127.0.0.1:%u/x%s%s", port, q ? "?" : "", q ? q : "");
+    tmp = json_pack("{s:{s:s}, s:{s:s}}", "system", "name", "case", "endpoints",
+                    "e", url);
+    free(url);
+    p = ic_path_join(dir, "target.json");
+    write_json(p, tmp);
+    json_decref(tmp);
+
+    memset(&o, 0, sizeof(o));
+    ic_http_opts_default(&o.http);
+    run = json_object_get(c, "run");
+    if (json_object_get(run, "timeout"))
+        o.http.timeout_ms =
+            json_integer_value(json_object_get(run, "timeout")) * 1000;
+    if (json_object_get(run, "max_body"))
+        o.http.max_body =
+            (size_t)json_integer_value(json_object_get(run, "max_body"));
+    char *profile = ic_path_join(dir, "profiles/p.json");
+    o.profile = profile;
+    o.target = p;
+    rc = ic_run_execute(&report, &o, NULL);
+    if (rc < 0)
+        fail_msg("%s: run failed: %s", path, ic_error_last());
+    res = json_array_get(json_object_get(report, "results"), 0);
+    expect = json_object_get(c, "expect");
+    const char *got = json_string_value(json_object_get(res, "outcome"));
+    const char *msg = json_string_value(json_object_get(res, "message"));
+    if (strcmp(got, json_string_value(json_object_get(expect, "outcome"))))
+        fail_msg("%s: outcome %s (%s), expected %s", path, got, msg ? msg : "",
+                 json_string_value(json_object_get(expect, "outcome")));
+    for (const char *const *k =
+             (const char *const[]){"message", "request", NULL};
+         *k; k++) {
+        const char *re = json_string_value(json_object_get(expect, *k));
+        const char *val = json_string_value(json_object_get(res, *k));
+        regex_t rx;
+
+        if (!re)
+            continue;
+        assert_int_equal(regcomp(&rx, re, REG_EXTENDED | REG_NOSUB), 0);
+        if (!val || regexec(&rx, val, 0, NULL, 0) != 0)
+            fail_msg("%s: %s \"%s\" does not match /%s/", path, *k,
+                     val ? val : "(none)", re);
+        regfree(&rx);
+    }
+    json_decref(report);
+    free(profile);
+    free(p);
+    if (d)
+        MHD_stop_daemon(d);
+    free(can.body);
+    json_decref(c);
+    json_decref(suite);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    free(cmd);
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int
+main(void)
+{
+    const char *srcdir = getenv("srcdir") ? getenv("srcdir") : IC_SRCDIR;
+    char *dir = ic_path_join(srcdir, "tests/cases");
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, by_name), count = 0, rc;
+    struct CMUnitTest *tests;
+    char **paths;
+
+    if (n < 0) {
+        fprintf(stderr, "%s: cannot read\n", dir);
+        return 1;
+    }
+    tests = xcalloc((size_t)n, sizeof(*tests));
+    paths = xcalloc((size_t)n, sizeof(char *));
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]->d_name);
+
+        if (len > 5 && strcmp(names[i]->d_name + len - 5, ".json") == 0) {
+            paths[count] = ic_path_join(dir, names[i]->d_name);
+            tests[count].name = paths[count];
+            tests[count].test_func = run_case;
+            tests[count].initial_state = paths[count];
+            count++;
+        }
+        free(names[i]);
+    }
+    free(names);
+    rc = _cmocka_run_group_tests("cases", tests, (size_t)count, NULL, NULL);
+    for (int i = 0; i < count; i++)
+        free(paths[i]);
+    free(paths);
+    free(tests);
+    free(dir);
+    return rc;
+}
