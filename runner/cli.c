@@ -14,6 +14,8 @@
 #include "report.h"
 #include "run.h"
 #include "util.h"
+#include "certificate.h"
+#include "warc.h"
 
 #define MAX_OPTS 32
 
@@ -105,7 +107,9 @@ enum {
     OPT_MAX_BODY,
     OPT_CA_FILE,
     OPT_PER_HOST,
-    OPT_NO_PROGRESS
+    OPT_NO_PROGRESS,
+    OPT_SIGN,
+    OPT_CENTRE
 };
 
 static const ic_cli_opt run_opts[] = {
@@ -122,14 +126,65 @@ static const ic_cli_opt run_opts[] = {
     {"max-body", OPT_MAX_BODY, "MB", "response body cap (default 64)"},
     {"ca-file", OPT_CA_FILE, "FILE", "extra CA certificates for TLS"},
     {"no-progress", OPT_NO_PROGRESS, NULL, "no progress line on a terminal"},
+    {"sign", OPT_SIGN, "KEY",
+     "sign the run: DIR/certificate.dsse.json with this private key"},
+    {"centre", OPT_CENTRE, "NAME", "test centre named in the certificate"},
     {"help", 'h', NULL, "show this help"},
     {NULL, 0, NULL, NULL}};
+
+/* Evidence: every exchange into the WARC, its record ids into the result. */
+static int
+record_exchange(void *ctx, const char *instance, const ic_response *r,
+                json_t *result)
+{
+    ic_warc_ref ref;
+    int rc = ic_warc_write_exchange(ctx, instance, r, &ref);
+
+    if (rc < 0)
+        return rc;
+    json_object_set_new(
+        result, "evidence",
+        json_pack("[{s:s, s:s, s:s}]", "request", ref.request_id,
+                  ref.response_id[0] ? "response" : "metadata",
+                  ref.response_id[0] ? ref.response_id : ref.metadata_id,
+                  "sha256", ref.sha256));
+    return 0;
+}
+
+static int
+run_and_write(const ic_run_opts *base, const char *out, json_t **report)
+{
+    ic_run_opts o = *base;
+    ic_warc *warc = NULL;
+    char *wpath = NULL;
+    int rc;
+
+    if (mkdir(out, 0755) < 0 && errno != EEXIST)
+        return ic_error_set(IC_ERUNTIME, "%s: %s", out, strerror(errno));
+    wpath = ic_path_join(out, "evidence.warc");
+    if ((rc = ic_warc_open(&warc, wpath, PACKAGE_NAME "/" PACKAGE_VERSION)) < 0)
+        goto cleanup;
+    o.on_exchange = record_exchange;
+    o.exchange_ctx = warc;
+    if ((rc = ic_run_execute(report, &o, NULL)) < 0)
+        goto cleanup;
+    if ((rc = ic_warc_close(warc)) < 0) {
+        warc = NULL;
+        goto cleanup;
+    }
+    warc = NULL;
+    rc = ic_report_write(out, *report);
+cleanup:
+    ic_warc_free(warc);
+    free(wpath);
+    return rc;
+}
 
 int
 ic_cmd_run(int argc, char **argv)
 {
     ic_run_opts o;
-    const char *out = NULL;
+    const char *out = NULL, *sign = NULL, *centre = NULL;
     json_t *report = NULL;
     long v;
     int c, rc, code;
@@ -182,6 +237,12 @@ ic_cmd_run(int argc, char **argv)
         case OPT_NO_PROGRESS:
             o.progress = 0;
             break;
+        case OPT_SIGN:
+            sign = optarg;
+            break;
+        case OPT_CENTRE:
+            centre = optarg;
+            break;
         case 'h':
             ic_cli_help(stdout, "run", "--profile P --target T --out DIR",
                         "Run a profile's suites against a target and write "
@@ -197,15 +258,34 @@ ic_cmd_run(int argc, char **argv)
                         "required (see --help)\n");
         return IC_EXIT_USAGE;
     }
-    rc = ic_run_execute(&report, &o, NULL);
-    if (rc < 0)
-        return ic_cli_fail(rc);
-    rc = ic_report_write(out, report);
+    if (sign && access(sign, R_OK) != 0) {
+        fprintf(stderr, "isrcert run: --sign %s: %s\n", sign, strerror(errno));
+        return IC_EXIT_USAGE;
+    }
+    rc = run_and_write(&o, out, &report);
     if (rc < 0) {
         json_decref(report);
         return ic_cli_fail(rc);
     }
     code = ic_report_exit_code(report);
+    if (sign) {
+        char *cert = ic_path_join(out, "certificate.dsse.json");
+
+        rc = ic_certificate_sign(out, sign, centre ? centre : "");
+        if (rc < 0) {
+            free(cert);
+            json_decref(report);
+            return ic_cli_fail(rc);
+        }
+        printf("signed and verified: %s\n", cert);
+        free(cert);
+    } else {
+        /* an earlier certificate no longer matches this run */
+        char *cert = ic_path_join(out, "certificate.dsse.json");
+
+        unlink(cert);
+        free(cert);
+    }
     {
         json_t *cls, *s = json_object_get(report, "summary");
         size_t i;

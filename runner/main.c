@@ -6,12 +6,12 @@
 
 #include "cli.h"
 #include "cmd_sign.h"
+#include "replay.h"
 
-/* TODO(lead): pass the replay hook once run.c provides it. */
 static int
 cmd_verify(int argc, char **argv)
 {
-    return ic_cmd_verify(argc, argv, NULL);
+    return ic_cmd_verify(argc, argv, ic_replay_run);
 }
 
 static const struct {
@@ -22,8 +22,8 @@ static const struct {
     {"run", ic_cmd_run, "run a profile against a target, write a report"},
     {"lint", ic_cmd_lint, "check profiles, suites and targets"},
     {"list", ic_cmd_list, "list profiles, suites, classes and test counts"},
-    {"keygen", ic_cmd_keygen, "generate a signing key pair"},
-    {"sign", ic_cmd_sign, "sign a run directory into a certificate"},
+    {"keygen", ic_cmd_keygen, "create a signing key pair"},
+    {"sign", ic_cmd_sign, "sign an existing run directory"},
     {"verify", cmd_verify, "verify a certificate, its files and evidence"},
 };
 

@@ -247,8 +247,55 @@ add_secret(ic_target *t, const char *name)
     t->secrets[t->nsecrets++] = xstrdup(name);
 }
 
+static int target_parse(ic_target *t, json_t *root, const char *path);
+
 int
 ic_target_load(ic_target **out, const char *path)
+{
+    ic_target *t = xcalloc(1, sizeof(*t));
+    json_t *root = NULL;
+    int rc;
+
+    *out = NULL;
+    t->path = xstrdup(path);
+    if ((rc = ic_json_load_file(&root, path)) < 0 ||
+        (rc = ic_sha256_file_hex(t->sha256, path)) < 0 ||
+        (rc = target_parse(t, root, path)) < 0) {
+        json_decref(root);
+        ic_target_free(t);
+        return rc;
+    }
+    json_decref(root);
+    *out = t;
+    return IC_OK;
+}
+
+int
+ic_target_from_doc(ic_target **out, const json_t *doc, const char *origin)
+{
+    ic_target *t = xcalloc(1, sizeof(*t));
+    json_t *root =
+        json_pack("{s:O?, s:O?}", "system", json_object_get(doc, "system"),
+                  "endpoints", json_object_get(doc, "endpoints"));
+    const char *sha = json_string_value(json_object_get(doc, "sha256"));
+    const char *path = json_string_value(json_object_get(doc, "path"));
+    int rc;
+
+    *out = NULL;
+    t->path = xstrdup(path ? path : origin);
+    snprintf(t->sha256, sizeof(t->sha256), "%s", sha ? sha : "");
+    rc = target_parse(t, root, origin);
+    json_decref(root);
+    if (rc < 0) {
+        ic_target_free(t);
+        return rc;
+    }
+    *out = t;
+    return IC_OK;
+}
+
+static int
+target_parse(ic_target *t, json_t *root, const char *path)
 {
     static const char *const allowed[] = {"system",  "endpoints", "auth",
                                           "secrets", "tls",       NULL};
@@ -256,18 +303,11 @@ ic_target_load(ic_target **out, const char *path)
         "name", "vendor", "version", "nation", "product", "contact", NULL};
     static const char *const auth_keys[] = {"header", "env", NULL};
     static const char *const tls_keys[] = {"ca_file", NULL};
-    ic_target *t = xcalloc(1, sizeof(*t));
-    json_t *root = NULL, *obj, *v;
+    json_t *obj, *v;
     const char *str, *key;
     size_t i;
-    int rc;
+    int rc = IC_EINPUT;
 
-    *out = NULL;
-    t->path = xstrdup(path);
-    if ((rc = ic_json_load_file(&root, path)) < 0 ||
-        (rc = ic_sha256_file_hex(t->sha256, path)) < 0)
-        goto cleanup;
-    rc = IC_EINPUT;
     if (!json_is_object(root)) {
         ic_json_error(path, "$", "must be an object");
         goto cleanup;
@@ -332,11 +372,7 @@ ic_target_load(ic_target **out, const char *path)
         t->ca_file = str ? xstrdup(str) : NULL;
     }
     rc = IC_OK;
-    *out = t;
-    t = NULL;
 cleanup:
-    json_decref(root);
-    ic_target_free(t);
     return rc;
 }
 

@@ -56,6 +56,8 @@ typedef struct ic_target {
 } ic_target;
 
 int ic_target_load(ic_target **out, const char *path);
+/* A target from the "target" member of a report (system, endpoints). */
+int ic_target_from_doc(ic_target **out, const json_t *doc, const char *origin);
 void ic_target_free(ic_target *t);
 
 /* Data folders searched in order: $ISRCERT_DATADIR, the source tree (when

@@ -552,10 +552,12 @@ ic_run_execute(json_t **report, const ic_run_opts *o,
     r.o = o;
     ic_time_now_rfc3339(started, sizeof(started));
     if ((rc = ic_profile_load(&r.profile, o->profile)) < 0 ||
-        (rc = ic_target_load(&r.target, o->target)) < 0 ||
+        (rc = o->target_doc
+                  ? ic_target_from_doc(&r.target, o->target_doc, "report.json")
+                  : ic_target_load(&r.target, o->target)) < 0 ||
         (rc = ic_schemas_new(&r.schemas, o->catalog)) < 0)
         goto cleanup;
-    if (r.target->auth_env) {
+    if (r.target->auth_env && !o->replay) {
         const char *v = getenv(r.target->auth_env);
 
         if (!v || !*v) {

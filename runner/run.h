@@ -30,6 +30,8 @@ typedef int (*ic_exchange_fn)(void *ctx, const char *instance,
 typedef struct ic_run_opts {
     const char *profile;
     const char *target;
+    const json_t *target_doc; /* instead of target: a report's "target" */
+    int replay;               /* no credentials, no network */
     const char *catalog;
     ic_http_opts http;
     int progress; /* print a progress line to stderr */
