@@ -152,13 +152,13 @@ run_case(void **state)
     suite = json_deep_copy(json_object_get(c, "suite"));
     if (!suite)
         suite = json_object();
-    json_object_update(suite,
-                       json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:s, "
-                                 "s:[{s:s, s:s}], s:[s]}",
-                                 "id", "case", "version", "1", "title", "case",
-                                 "standard", "document", "T", "title", "T",
-                                 "endpoint", "e", "classes", "id", "c", "title",
-                                 "C", "files", "tests.json"));
+    tmp = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:s, "
+                    "s:[{s:s, s:s}], s:[s]}",
+                    "id", "case", "version", "1", "title", "case", "standard",
+                    "document", "T", "title", "T", "endpoint", "e", "classes",
+                    "id", "c", "title", "C", "files", "tests.json");
+    json_object_update(suite, tmp);
+    json_decref(tmp);
     p = ic_path_join(dir, "suites/case/suite.json");
     write_json(p, suite);
     free(p);
