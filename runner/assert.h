@@ -22,6 +22,9 @@ typedef struct ic_eval {
     const json_t *schemas;    /* borrowed: key → URL or {url, sha256} */
     ic_schemas *schema_cache; /* borrowed */
     size_t max_pixels;
+    const ic_scope *scope; /* borrowed: variables and parameters, or NULL */
+    json_t *annotations;   /* borrowed: the result object; assertions may
+                              add what they derived (e.g. releasability) */
     ic_xml *xml; /* owned, lazily parsed */
     int xml_done;
     char xml_err[256];

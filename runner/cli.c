@@ -168,11 +168,8 @@ run_and_write(const ic_run_opts *base, const char *out, json_t **report)
     o.exchange_ctx = warc;
     if ((rc = ic_run_execute(report, &o, NULL)) < 0)
         goto cleanup;
-    if ((rc = ic_warc_close(warc)) < 0) {
-        warc = NULL;
+    if ((rc = ic_warc_close(warc)) < 0)
         goto cleanup;
-    }
-    warc = NULL;
     rc = ic_report_write(out, *report);
 cleanup:
     ic_warc_free(warc);

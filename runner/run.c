@@ -145,6 +145,25 @@ item_scope(const ic_test *t, const inst *in)
     return o;
 }
 
+/* Credentials go only to the origins the target names. */
+static int
+same_origin_as_endpoint(const run *r, const char *url)
+{
+    const char *key;
+    json_t *v;
+
+    json_object_foreach (r->target->endpoints, key, v) {
+        const char *ep = json_string_value(v);
+        const char *host = strstr(ep, "://");
+        size_t n =
+            host ? (size_t)(host + 3 - ep) + strcspn(host + 3, "/?#") : 0;
+
+        if (n && strncmp(url, ep, n) == 0 && strchr("/?#", url[n]))
+            return 1;
+    }
+    return 0;
+}
+
 static int
 submit_instance(run *r, inst *in)
 {
@@ -179,22 +198,39 @@ submit_instance(run *r, inst *in)
         inst_finish(r, in, IC_CANTTELL, err, NULL);
         goto cleanup;
     }
-    endpoint_key = json_string_value(json_object_get(req, "endpoint"));
-    if (!endpoint_key)
-        endpoint_key = e->suite->endpoint;
-    endpoint =
-        json_string_value(json_object_get(r->target->endpoints, endpoint_key));
-    if (!endpoint) {
-        snprintf(err, sizeof(err),
-                 "the target has no endpoint \"%s\" (add it to \"endpoints\" "
-                 "in %s)",
-                 endpoint_key, r->target->path);
-        inst_finish(r, in, IC_CANTTELL, err, NULL);
-        goto cleanup;
+    if (json_object_get(req, "url")) {
+        /* an absolute URL taken from a response (paging links, references) */
+        const char *abs = json_string_value(json_object_get(req, "url"));
+
+        if (strncmp(abs, "http://", 7) != 0 &&
+            strncmp(abs, "https://", 8) != 0) {
+            snprintf(err, sizeof(err),
+                     "request URL \"%.200s\" is not an http(s) URL", abs);
+            inst_finish(r, in, IC_FAILED, err, NULL);
+            goto cleanup;
+        }
+        url = ic_http_url(abs, NULL, json_object_get(req, "query"),
+                          json_string_value(json_object_get(req, "raw_query")));
+    } else {
+        endpoint_key = json_string_value(json_object_get(req, "endpoint"));
+        if (!endpoint_key)
+            endpoint_key = e->suite->endpoint;
+        endpoint = json_string_value(
+            json_object_get(r->target->endpoints, endpoint_key));
+        if (!endpoint) {
+            snprintf(
+                err, sizeof(err),
+                "the target has no endpoint \"%s\" (add it to \"endpoints\" "
+                "in %s)",
+                endpoint_key, r->target->path);
+            inst_finish(r, in, IC_CANTTELL, err, NULL);
+            goto cleanup;
+        }
+        url = ic_http_url(endpoint,
+                          json_string_value(json_object_get(req, "path")),
+                          json_object_get(req, "query"),
+                          json_string_value(json_object_get(req, "raw_query")));
     }
-    url = ic_http_url(endpoint, json_string_value(json_object_get(req, "path")),
-                      json_object_get(req, "query"),
-                      json_string_value(json_object_get(req, "raw_query")));
     json_object_foreach (json_object_get(req, "headers"), key, v) {
         char *text = ic_json_scalar_text(v);
 
@@ -202,7 +238,7 @@ submit_instance(run *r, inst *in)
         headers[nheaders++] = xasprintf("%s: %s", key, text);
         free(text);
     }
-    if (r->auth_value) {
+    if (r->auth_value && same_origin_as_endpoint(r, url)) {
         headers = xrealloc(headers, (nheaders + 2) * sizeof(char *));
         headers[nheaders++] =
             xasprintf("%s: %s", r->target->auth_header, r->auth_value);
@@ -260,6 +296,8 @@ on_response(void *ctx, void *user, ic_response *resp)
         r->error = IC_ERUNTIME;
     ic_eval_init(&ev, resp, e->suite->namespaces, e->suite->schemas,
                  r->schemas);
+    ev.scope = &s;
+    ev.annotations = in->result;
     if (resp->transport_error) {
         inst_finish(r, in, IC_CANTTELL, resp->transport_error, NULL);
         goto cleanup;

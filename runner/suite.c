@@ -51,6 +51,7 @@ check_request(const json_t *req, const char *file, const char *path)
     if (ic_json_string(&s, req, "endpoint", 0, file, path) < 0 ||
         ic_json_string(&s, req, "path", 0, file, path) < 0 ||
         ic_json_string(&s, req, "raw_query", 0, file, path) < 0 ||
+        ic_json_string(&s, req, "url", 0, file, path) < 0 ||
         ic_json_string(&s, req, "body", 0, file, path) < 0)
         return IC_EINPUT;
     for (const char *const *k = (const char *const[]){"query", "headers", NULL};
