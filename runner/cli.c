@@ -98,6 +98,28 @@ parse_long(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+void
+ic_cli_print_summary(FILE *f, const json_t *report, const char *dir)
+{
+    json_t *cls, *s = json_object_get(report, "summary");
+    size_t i;
+
+    json_array_foreach (json_object_get(report, "classes"), i, cls) {
+        char name[96];
+
+        snprintf(name, sizeof(name), "%s/%s",
+                 json_string_value(json_object_get(cls, "suite")),
+                 json_string_value(json_object_get(cls, "class")));
+        fprintf(f, "  %-44s %-9s %s\n", name,
+                json_is_true(json_object_get(cls, "mandatory")) ? "mandatory"
+                                                                : "optional",
+                json_string_value(json_object_get(cls, "verdict")));
+    }
+    fprintf(f, "verdict: %s (%lld requests); report: %s/report.json\n",
+            json_string_value(json_object_get(s, "verdict")),
+            json_integer_value(json_object_get(s, "requests")), dir);
+}
+
 /* ---- run ----------------------------------------------------------------- */
 
 enum {
@@ -151,8 +173,8 @@ record_exchange(void *ctx, const char *instance, const ic_response *r,
     return 0;
 }
 
-static int
-run_and_write(const ic_run_opts *base, const char *out, json_t **report)
+int
+ic_cli_run_write(const ic_run_opts *base, const char *out, json_t **report)
 {
     ic_run_opts o = *base;
     ic_warc *warc = NULL;
@@ -259,7 +281,7 @@ ic_cmd_run(int argc, char **argv)
         fprintf(stderr, "isrcert run: --sign %s: %s\n", sign, strerror(errno));
         return IC_EXIT_USAGE;
     }
-    rc = run_and_write(&o, out, &report);
+    rc = ic_cli_run_write(&o, out, &report);
     if (rc < 0) {
         json_decref(report);
         return ic_cli_fail(rc);

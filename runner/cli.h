@@ -9,6 +9,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 /* Exit codes (README, --help). */
 enum {
     IC_EXIT_OK = 0,
@@ -33,7 +35,14 @@ int ic_cli_next(int argc, char **argv, const ic_cli_opt *opts);
 /* Map an ic error code to an exit code and print the last error. */
 int ic_cli_fail(int rc);
 
+/* Run into DIR: evidence.warc, report.json, junit.xml (each atomic). */
+struct ic_run_opts;
+int ic_cli_run_write(const struct ic_run_opts *o, const char *dir,
+                     json_t **report);
+void ic_cli_print_summary(FILE *f, const json_t *report, const char *dir);
+
 int ic_cmd_run(int argc, char **argv);
+int ic_cmd_demo(int argc, char **argv);
 int ic_cmd_lint(int argc, char **argv);
 int ic_cmd_list(int argc, char **argv);
 

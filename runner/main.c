@@ -19,6 +19,7 @@ static const struct {
     int (*fn)(int argc, char **argv);
     const char *help;
 } commands[] = {
+    {"demo", ic_cmd_demo, "certify the bundled reference ISR endpoint"},
     {"run", ic_cmd_run, "run a profile against a target, write a report"},
     {"lint", ic_cmd_lint, "check profiles, suites and targets"},
     {"list", ic_cmd_list, "list profiles, suites, classes and test counts"},
