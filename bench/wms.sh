@@ -37,7 +37,7 @@ measure() { # name profile jobs
         "$isrcert" run --profile "$2" --target "$state/target.json" \
         --out "$out" --jobs "$3" --catalog "$catalog" --no-progress \
         >/dev/null || true
-    read -r wall user sys rss <"$state/time"
+    read -r wall user sys rss < <(tail -n 1 "$state/time")
     local req tests
     req=$(jq '.summary.requests' "$out/report.json")
     tests=$(jq '.results | length' "$out/report.json")

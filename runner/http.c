@@ -36,6 +36,7 @@ struct ic_http {
     transfer *queued_tail;
     transfer *active;
     size_t nactive;
+    size_t nqueued;
 };
 
 void
@@ -218,6 +219,7 @@ ic_http_submit(ic_http *h, const ic_http_req *req, void *user)
     else
         h->queued = t;
     h->queued_tail = t;
+    h->nqueued++;
     return IC_OK;
 }
 
@@ -438,6 +440,7 @@ start_queued(ic_http *h)
         transfer *t = h->queued;
 
         h->queued = t->next;
+        h->nqueued--;
         if (!h->queued)
             h->queued_tail = NULL;
         t->next = h->active;
@@ -484,11 +487,7 @@ ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx)
 size_t
 ic_http_running(const ic_http *h)
 {
-    size_t n = h->nactive;
-
-    for (transfer *t = h->queued; t; t = t->next)
-        n++;
-    return n;
+    return h->nactive + h->nqueued;
 }
 
 static void

@@ -116,7 +116,7 @@ ic_xml_parse(ic_xml **out, const void *data, size_t len,
     x = xcalloc(1, sizeof(*x));
     x->doc = xmlCtxtReadMemory(ctxt, data, (int)len, "response.xml", NULL,
                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                   XML_PARSE_NOWARNING);
+                                   XML_PARSE_COMPACT | XML_PARSE_NOWARNING);
     if (!x->doc || !xmlDocGetRootElement(x->doc)) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
 

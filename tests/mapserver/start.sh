@@ -76,7 +76,10 @@ CONFIG
 END
 EOF
 
-    cat >"$state/lighttpd.conf" <<EOF
+    # FastCGI (the default) keeps mapserv processes alive between requests,
+    # as production deployments do; MAPSERVER_CGI=1 forks one per request.
+    if [ -n "${MAPSERVER_CGI:-}" ]; then
+        cat >"$state/lighttpd.conf" <<EOF
 server.modules = ("mod_alias", "mod_cgi", "mod_setenv")
 server.bind = "127.0.0.1"
 server.port = $port
@@ -92,6 +95,27 @@ setenv.add-environment = (
     "MAPSERVER_CONFIG_FILE" => "$state/mapserver.conf"
 )
 EOF
+    else
+        cat >"$state/lighttpd.conf" <<EOF
+server.modules = ("mod_fastcgi")
+server.bind = "127.0.0.1"
+server.port = $port
+server.document-root = "$state/htdocs"
+server.pid-file = "$state/lighttpd.pid"
+server.errorlog = "$state/lighttpd-error.log"
+server.breakagelog = "$state/cgi-stderr.log"
+fastcgi.server = ("/cgi-bin/mapserv" => ((
+    "bin-path" => "$state/cgi-bin/mapserv",
+    "socket" => "$state/mapserv.sock",
+    "check-local" => "disable",
+    "min-procs" => ${MAPSERVER_PROCS:-2},
+    "max-procs" => ${MAPSERVER_PROCS:-2},
+    "bin-environment" => (
+        "MAPSERVER_CONFIG_FILE" => "$state/mapserver.conf"
+    )
+)))
+EOF
+    fi
 }
 
 # A random unprivileged port.  If something holds it, lighttpd fails to bind
