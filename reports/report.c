@@ -52,8 +52,20 @@ ic_report_summarize(json_t *report)
         json_array_foreach (json_object_get(suite, "classes"), j, cls) {
             const char *cid = json_string_value(json_object_get(cls, "id"));
             json_t *counts = counts_new();
-            size_t passed = 0, failed = 0, undecided = 0;
+            size_t passed = 0, failed = 0, undecided = 0, required = 0;
             const char *verdict;
+            int all_optional;
+
+            /* a class made only of recommendations is judged on them */
+            json_array_foreach (json_object_get(report, "results"), k, res) {
+                if (strcmp(json_string_value(json_object_get(res, "suite")),
+                           sid) == 0 &&
+                    strcmp(json_string_value(json_object_get(res, "class")),
+                           cid) == 0 &&
+                    !json_is_true(json_object_get(res, "optional")))
+                    required++;
+            }
+            all_optional = required == 0;
 
             json_array_foreach (json_object_get(report, "results"), k, res) {
                 const char *o;
@@ -65,7 +77,8 @@ ic_report_summarize(json_t *report)
                     continue;
                 o = json_string_value(json_object_get(res, "outcome"));
                 counts_add(counts, o);
-                if (json_is_true(json_object_get(res, "optional")))
+                if (json_is_true(json_object_get(res, "optional")) &&
+                    !all_optional)
                     continue;
                 if (strcmp(o, "passed") == 0)
                     passed++;

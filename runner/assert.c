@@ -12,13 +12,14 @@
 #include "image.h"
 #include "jsonfile.h"
 #include "jsonptr.h"
+#include "label.h" /* stanag4774 (nato suites) */
 #include "util.h"
 
 #define MAX_PIXELS ((size_t)64 * 1024 * 1024)
 
-static const char *const kinds[] = {"status", "header",        "xml",
-                                    "xpath",  "xsd",           "json",
-                                    "image",  "ogc_exception", NULL};
+static const char *const kinds[] = {
+    "status", "header", "xml",           "xpath",      "xsd",
+    "json",   "image",  "ogc_exception", "stanag4774", NULL};
 static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
 
 void
@@ -108,6 +109,24 @@ as_number(const json_t *v, double *out)
         return -1;
     *out = strtod(json_string_value(v), &end);
     return *end ? -1 : 0;
+}
+
+/* A number as XML Schema writes it (exponents allowed, unlike XPath 1.0
+ * number()); NaN when the text is not one number. */
+static double
+text_number(const char *s)
+{
+    char *end;
+    double d;
+
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (!*s)
+        return NAN;
+    d = strtod(s, &end);
+    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+        end++;
+    return *end ? NAN : d;
 }
 
 static int
@@ -365,7 +384,33 @@ eval_xpath(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
             o = IC_FAILED;
             goto done;
         }
-        o = numeric_ops(a, r.number, expr, msg, msglen);
+        if (r.type != IC_XPATH_NODESET) {
+            o = numeric_ops(
+                a, r.type == IC_XPATH_STRING ? text_number(r.string) : r.number,
+                expr, msg, msglen);
+            goto done;
+        }
+        /* every selected node must satisfy the comparison */
+        for (size_t i = 0; i < r.count && o == IC_PASSED; i++) {
+            double val = text_number(r.strings[i]);
+            char what[300];
+
+            if (isnan(val)) {
+                clip(shown, sizeof(shown), r.strings[i]);
+                snprintf(msg, msglen,
+                         "%s: \"%s\" (node %zu of %zu) is not "
+                         "a number",
+                         expr, shown, i + 1, r.count);
+                o = IC_FAILED;
+                break;
+            }
+            if (r.count > 1)
+                snprintf(what, sizeof(what), "%s (node %zu of %zu)", expr,
+                         i + 1, r.count);
+            else
+                snprintf(what, sizeof(what), "%s", expr);
+            o = numeric_ops(a, val, what, msg, msglen);
+        }
     }
 done:
     ic_xpath_result_dispose(&r);
@@ -625,6 +670,8 @@ ic_assert_eval(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         o = eval_ogc_exception(ev, a, msg, msglen);
     else if (strcmp(kind, "json") == 0)
         o = eval_json_ptr(ev, a, msg, msglen);
+    else if (strcmp(kind, "stanag4774") == 0)
+        o = ic_label_eval(ev, a, msg, msglen);
     else if (strcmp(kind, "image") == 0)
         o = ic_image_assert(json_object_get(a, "image"), ev->resp->body,
                             ev->resp->body_len, ev->max_pixels, msg, msglen);
@@ -761,7 +808,7 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
             file, path,
             nkinds ? "an assertion has exactly one kind key"
                    : "no assertion kind (status, header, xml, xpath, xsd, "
-                     "json, image, ogc_exception)");
+                     "json, image, ogc_exception, stanag4774)");
     if ((v = json_object_get(a, "why")) && !json_is_string(v))
         return ic_json_error(file, path, "\"why\" must be a string");
 
@@ -872,6 +919,8 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
                                  "\"ogc_exception\" must be a code or true");
         return IC_OK;
     }
+    if (strcmp(kind, "stanag4774") == 0)
+        return ic_label_check(a, file, path);
     if (ic_json_only_keys(a, file, path, k_image) < 0)
         return IC_EINPUT;
     if (!json_is_object(json_object_get(a, "image")))

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -147,8 +148,20 @@ ic_json_scalar_text(const json_t *v)
         return xstrndup(json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    case JSON_REAL:
-        return xasprintf("%.17g", json_real_value(v));
+    case JSON_REAL: {
+        /* shortest text that reads back as the same double: 52.4, not
+         * 52.399999999999999 */
+        double d = json_real_value(v);
+
+        for (int prec = 15; prec < 17; prec++) {
+            char *t = xasprintf("%.*g", prec, d);
+
+            if (strtod(t, NULL) == d)
+                return t;
+            free(t);
+        }
+        return xasprintf("%.17g", d);
+    }
     case JSON_TRUE:
         return xstrdup("true");
     case JSON_FALSE:

@@ -80,8 +80,13 @@ inst_new(run *r, size_t entry, size_t test, size_t n, json_t *item)
                   "optional", t->optional, "requirement", "document",
                   t->req_document, "clause", t->req_clause, "title", t->title);
     if (item) {
-        json_t *label =
-            json_is_object(item) ? json_object_get(item, "name") : item;
+        json_t *label = item;
+
+        if (json_is_object(item)) {
+            label = json_object_get(item, "name");
+            if (!label || json_is_object(label))
+                label = json_object_get(item, "id");
+        }
         char *text = label && !json_is_object(label)
                          ? ic_json_scalar_text(label)
                          : json_dumps(item, JSON_COMPACT);

@@ -26,7 +26,7 @@ check_request(const json_t *req, const char *file, const char *path)
 {
     static const char *const allowed[] = {"method", "endpoint",  "path",
                                           "query",  "raw_query", "headers",
-                                          "body",   NULL};
+                                          "body",   "url",       NULL};
     static const char *const methods[] = {"GET",  "POST",  "PUT",     "DELETE",
                                           "HEAD", "PATCH", "OPTIONS", NULL};
     const char *s, *key;

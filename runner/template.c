@@ -66,6 +66,22 @@ append_value(ic_buf *b, const json_t *v, const char *name, char *err,
     return 0;
 }
 
+/* Escape POSIX ERE metacharacters in b->data[mark..]. */
+static int
+regex_escape_tail(ic_buf *b, size_t mark)
+{
+    char *tail = xstrndup(b->data + mark, b->len - mark);
+
+    b->len = mark;
+    for (const char *p = tail; *p; p++) {
+        if (strchr("\\^$.|?*+()[]{}", *p))
+            ic_buf_append(b, "\\", 1);
+        ic_buf_append(b, p, 1);
+    }
+    free(tail);
+    return 0;
+}
+
 int
 ic_template_expand(char **out, const char *tmpl, const ic_scope *s, char *err,
                    size_t errlen)
@@ -95,13 +111,26 @@ ic_template_expand(char **out, const char *tmpl, const ic_scope *s, char *err,
             goto fail;
         }
         char *name = xstrndup(start + 2, (size_t)(end - start - 2));
-        const json_t *v = ic_scope_lookup(s, name);
+        char *filter = strchr(name, '|');
+        const json_t *v;
+        size_t mark = b.len;
+
+        if (filter)
+            *filter++ = '\0';
+        v = ic_scope_lookup(s, name);
         if (!v) {
             snprintf(err, errlen, "unresolved ${%s}", name);
             free(name);
             goto fail;
         }
         int rc = append_value(&b, v, name, err, errlen);
+        if (rc == 0 && filter && strcmp(filter, "re") == 0) {
+            rc = regex_escape_tail(&b, mark);
+        } else if (rc == 0 && filter) {
+            snprintf(err, errlen, "unknown filter \"|%s\" in ${%s|%s}", filter,
+                     name, filter);
+            rc = -1;
+        }
         free(name);
         if (rc < 0)
             goto fail;

@@ -98,6 +98,19 @@ test_report_verdicts(void **state)
         1);
     json_decref(r);
 
+    /* a class of recommendations only is judged on them */
+    {
+        static const int all[] = {1, 1};
+        static const char *const good[] = {"passed", "inapplicable"};
+
+        r = report_with(optfail, all, 2, 0);
+        assert_string_equal(verdict(r), "failed");
+        json_decref(r);
+        r = report_with(good, all, 2, 0);
+        assert_string_equal(verdict(r), "passed");
+        json_decref(r);
+    }
+
     /* a failed optional class does not fail the run */
     r = report_with(fail, NULL, 3, 0);
     assert_string_equal(verdict(r), "failed");

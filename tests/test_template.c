@@ -60,6 +60,16 @@ test_template_values(void **state)
     out = expand("literal $${v} and ${layer.west}", err);
     assert_string_equal(out, "literal ${v} and -10");
     free(out);
+    json_object_set_new(vars, "fmt", json_string("image/svg+xml (x)"));
+    out = expand("^${fmt|re}$", err);
+    assert_string_equal(out, "^image/svg\\+xml \\(x\\)$");
+    free(out);
+    json_object_set_new(vars, "lat", json_real(52.4));
+    out = expand("${lat}", err);
+    assert_string_equal(out, "52.4");
+    free(out);
+    assert_null(expand("${fmt|upper}", err));
+    assert_string_equal(err, "unknown filter \"|upper\" in ${fmt|upper}");
 }
 
 static void
