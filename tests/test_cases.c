@@ -71,6 +71,20 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
         return MHD_NO;
     if (delay > 0)
         usleep((useconds_t)delay * 1000);
+    if (behaviour && strcmp(behaviour, "echo") == 0) {
+        /* a careless server: reflects the credential in body and headers */
+        const char *cred =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+        char *body = xasprintf("<echo auth=\"%s\"/>", cred ? cred : "");
+
+        resp = MHD_create_response_from_buffer(strlen(body), body,
+                                               MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(resp, "X-Echo", cred ? cred : "");
+        MHD_add_response_header(resp, "Set-Cookie", "session=abc123");
+        rc = MHD_queue_response(conn, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
+    }
     if (behaviour && strcmp(behaviour, "endless") == 0)
         resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536,
                                                  endless, NULL, NULL);
@@ -186,6 +200,14 @@ run_case(void **state)
         xasprintf("http://127.0.0.1:%u/x%s%s", port, q ? "?" : "", q ? q : "");
     tmp = json_pack("{s:{s:s}, s:{s:s}}", "system", "name", "case", "endpoints",
                     "e", url);
+    if (json_object_get(c, "auth")) {
+        const json_t *auth = json_object_get(c, "auth");
+
+        setenv("ISRCERT_CASE_TOKEN",
+               json_string_value(json_object_get(auth, "value")), 1);
+        json_object_set_new(tmp, "auth",
+                            json_pack("{s:s}", "env", "ISRCERT_CASE_TOKEN"));
+    }
     free(url);
     p = ic_path_join(dir, "target.json");
     write_json(p, tmp);
