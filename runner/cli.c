@@ -305,21 +305,7 @@ ic_cmd_run(int argc, char **argv)
         unlink(cert);
         free(cert);
     }
-    {
-        json_t *cls, *s = json_object_get(report, "summary");
-        size_t i;
-
-        json_array_foreach (json_object_get(report, "classes"), i, cls) {
-            printf("%-40s %-9s %s\n",
-                   json_string_value(json_object_get(cls, "class")),
-                   json_is_true(json_object_get(cls, "mandatory")) ? "mandatory"
-                                                                   : "optional",
-                   json_string_value(json_object_get(cls, "verdict")));
-        }
-        printf("verdict: %s (%lld requests); report: %s/report.json\n",
-               json_string_value(json_object_get(s, "verdict")),
-               json_integer_value(json_object_get(s, "requests")), out);
-    }
+    ic_cli_print_summary(stdout, report, out);
     json_decref(report);
     return code;
 bad_number:

@@ -1,8 +1,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "jsonfile.h"
@@ -25,10 +27,30 @@ exists(const char *p)
     return stat(p, &st) == 0;
 }
 
+/* Is this program running from the build tree (not installed)? */
+static int
+running_uninstalled(void)
+{
+    char self[4096], *dir;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    int r;
+
+    if (n <= 0)
+        return 0;
+    self[n] = '\0';
+    dir = ic_path_dirname(self);
+    r = strcmp(dir, IC_BUILDDIR) == 0;
+    free(dir);
+    return r;
+}
+
 void
 ic_data_dirs(void (*fn)(const char *dir, void *ctx), void *ctx)
 {
-    const char *dirs[] = {getenv("ISRCERT_DATADIR"), IC_SRCDIR, IC_DATADIR};
+    const char *env = getenv("ISRCERT_DATADIR");
+    int uninstalled = running_uninstalled();
+    const char *dirs[] = {env, uninstalled ? IC_SRCDIR : IC_DATADIR,
+                          uninstalled ? IC_DATADIR : IC_SRCDIR};
 
     for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
         if (is_dir(dirs[i]))
