@@ -10,7 +10,7 @@
 #include "error.h"
 #include "keys.h"
 
-enum { OPT_EXPORT_PAE = 256, OPT_EXPORT_SIG };
+enum { OPT_EXPORT_PAE = 256, OPT_EXPORT_SIG, OPT_CATALOG };
 
 static const ic_cli_opt keygen_opts[] = {
     {"out", 'o', "PREFIX",
@@ -31,6 +31,8 @@ static const ic_cli_opt verify_opts[] = {
     {"key", 'k', "PUB", "PEM public key to accept"},
     {"trust", 't', "LIST", "trust list (JSON) of accepted keys"},
     {"replay", 'r', NULL, "also re-evaluate every assertion from the evidence"},
+    {"catalog", OPT_CATALOG, "FILE",
+     "XML catalog for the schemas the replay validates against"},
     {"export-pae", OPT_EXPORT_PAE, "FILE",
      "write the signed PAE bytes (for openssl)"},
     {"export-sig", OPT_EXPORT_SIG, "FILE",
@@ -186,6 +188,9 @@ verify_take(int c, const char *arg, void *ctx)
         break;
     case 'r':
         a->o.replay = 1;
+        break;
+    case OPT_CATALOG:
+        a->o.replay_ctx = (void *)arg;
         break;
     case OPT_EXPORT_PAE:
         a->pae = arg;

@@ -40,11 +40,10 @@ static int
 write_target(const char *path, unsigned short port)
 {
     char *base = xasprintf("http://127.0.0.1:%u", port);
-    json_t *t =
-        json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}}", "system",
-                  "name", "isrcert reference ISR library", "vendor", "isrcert",
-                  "version", PACKAGE_VERSION, "nation", "NLD", "endpoints",
-                  "ogcapi", base, "features", base, "nvg", base, "cot", base);
+    json_t *t = json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s}}", "system",
+                          "name", "isrcert reference ISR library", "vendor",
+                          "isrcert", "version", PACKAGE_VERSION, "nation",
+                          "NLD", "endpoints", "ogcapi", base, "library", base);
     char *text = json_dumps(t, JSON_INDENT(2));
     int rc = ic_file_write_atomic(path, text, strlen(text), 0644);
 
@@ -52,6 +51,40 @@ write_target(const char *path, unsigned short port)
     free(base);
     json_decref(t);
     return rc;
+}
+
+/* The workspace's schema library beside the source tree, when present, plus
+ * the one mapping no public catalog has: the CoT base event schema (it has
+ * no namespace and no URL; see docs/profiles.md). NULL when absent. */
+static char *
+demo_catalog(const char *out)
+{
+    char *lib = ic_path_join(IC_SRCDIR, "../shared/schemas");
+    char *main_cat = ic_path_join(lib, "catalog.xml");
+    char *path = NULL, *text = NULL;
+    const char *cot = "cot/2.0/mitre/CoT%20Base-Event%20Schema%20%20"
+                      "(PUBLIC%20RELEASE).xsd";
+
+    if (access(main_cat, R_OK) != 0)
+        goto done;
+    path = xasprintf("%s.catalog.xml", out);
+    text = xasprintf(
+        "<?xml version=\"1.0\"?>\n"
+        "<catalog xmlns=\"urn:oasis:names:tc:entity:xmlns:xml:catalog\">\n"
+        "  <uri name=\"urn:isrcert:schema:cot:2.0:base-event\"\n"
+        "       uri=\"file://%s/%s\"/>\n"
+        "  <nextCatalog catalog=\"%s\"/>\n"
+        "</catalog>\n",
+        lib, cot, main_cat);
+    if (ic_file_write_atomic(path, text, strlen(text), 0644) < 0) {
+        free(path);
+        path = NULL;
+    }
+done:
+    free(text);
+    free(lib);
+    free(main_cat);
+    return path;
 }
 
 int
@@ -125,9 +158,8 @@ ic_cmd_demo(int argc, char **argv)
     /* schemas: the user's catalogs, else the workspace copy beside the
      * source tree when it exists (never the network) */
     if (!getenv("XML_CATALOG_FILES")) {
-        catalog = ic_path_join(IC_SRCDIR, "../shared/schemas/catalog.xml");
-        if (access(catalog, R_OK) == 0)
-            o.catalog = catalog;
+        catalog = demo_catalog(out);
+        o.catalog = catalog;
     }
     if ((rc = ic_cli_run_write(&o, out, &report)) < 0)
         goto fail;
@@ -154,8 +186,9 @@ ic_cmd_demo(int argc, char **argv)
     printf("\n");
     ic_cli_print_summary(stdout, report, out);
     printf("certificate: %s/certificate.dsse.json (%s)\n"
-           "verify it:   isrcert verify %s --key %s --replay\n",
-           out, rc == 0 ? "verified" : "NOT VERIFIED", out, pub);
+           "verify it:   isrcert verify %s --key %s --replay%s%s\n",
+           out, rc == 0 ? "verified" : "NOT VERIFIED", out, pub,
+           o.catalog ? " --catalog " : "", o.catalog ? o.catalog : "");
     code = rc != 0 ? IC_EXIT_FAILED : ic_report_exit_code(report);
     goto cleanup;
 fail:

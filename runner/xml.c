@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <libxml/catalog.h>
+#include <libxml/uri.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
@@ -57,6 +58,7 @@ offline_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
     ic_schemas *s = compiling;
     xmlChar *resolved = NULL;
+    char *unescaped = NULL;
     const char *path;
     char sha[IC_SHA256_HEX_LEN + 1];
     xmlParserInputPtr in;
@@ -69,18 +71,26 @@ offline_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
     if (!resolved && id)
         resolved = xmlCatalogResolvePublic((const xmlChar *)id);
     path = resolved ? (const char *)resolved : url;
-    if (strncmp(path, "file://", 7) == 0)
-        path += 7;
+    if (strncmp(path, "file://", 7) == 0) {
+        /* catalogs write file URIs: %20 and friends are escapes */
+        unescaped = xmlURIUnescapeString(path + 7, 0, NULL);
+        if (unescaped)
+            path = unescaped;
+        else
+            path += 7;
+    }
     if (strstr(path, "://") || ic_sha256_file_hex(sha, path) < 0) {
         if (!s->missing)
             s->missing = xstrdup(url);
         xmlFree(resolved);
+        xmlFree(unescaped);
         return NULL;
     }
     json_array_append_new(s->loaded, json_pack("{s:s, s:s, s:s}", "url", url,
                                                "path", path, "sha256", sha));
     in = xmlNewInputFromFile(ctxt, path);
     xmlFree(resolved);
+    xmlFree(unescaped);
     return in;
 }
 
