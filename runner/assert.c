@@ -18,8 +18,8 @@
 #define MAX_PIXELS ((size_t)64 * 1024 * 1024)
 
 static const char *const kinds[] = {
-    "status", "header", "xml",           "xpath",      "xsd",
-    "json",   "image",  "ogc_exception", "stanag4774", NULL};
+    "status", "header",        "xml",        "xpath", "xsd", "json",
+    "image",  "ogc_exception", "stanag4774", "any",   NULL};
 static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
 
 void
@@ -649,6 +649,35 @@ kind_of(const json_t *a)
     return "";
 }
 
+/* Passes when one alternative passes; otherwise fails with every reason
+ * (cantTell when no alternative failed outright). */
+static ic_outcome
+eval_any(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
+{
+    const json_t *alts = json_object_get(a, "any"), *alt;
+    ic_outcome worst = IC_CANTTELL;
+    size_t i, used = 0;
+    char one[512];
+
+    msg[0] = '\0';
+    json_array_foreach (alts, i, alt) {
+        ic_outcome o = ic_assert_eval(ev, alt, one, sizeof(one));
+
+        if (o == IC_PASSED) {
+            msg[0] = '\0';
+            return IC_PASSED;
+        }
+        if (o == IC_FAILED)
+            worst = IC_FAILED;
+        if (used + 8 < msglen) {
+            snprintf(msg + used, msglen - used, "%s%s",
+                     i ? "; or " : "none of: ", one);
+            used = strlen(msg);
+        }
+    }
+    return worst;
+}
+
 ic_outcome
 ic_assert_eval(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
 {
@@ -672,6 +701,8 @@ ic_assert_eval(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         o = eval_json_ptr(ev, a, msg, msglen);
     else if (strcmp(kind, "stanag4774") == 0)
         o = ic_label_eval(ev, a, msg, msglen);
+    else if (strcmp(kind, "any") == 0)
+        o = eval_any(ev, a, msg, msglen);
     else if (strcmp(kind, "image") == 0)
         o = ic_image_assert(json_object_get(a, "image"), ev->resp->body,
                             ev->resp->body_len, ev->max_pixels, msg, msglen);
@@ -808,7 +839,7 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
             file, path,
             nkinds ? "an assertion has exactly one kind key"
                    : "no assertion kind (status, header, xml, xpath, xsd, "
-                     "json, image, ogc_exception, stanag4774)");
+                     "json, image, ogc_exception, stanag4774, any)");
     if ((v = json_object_get(a, "why")) && !json_is_string(v))
         return ic_json_error(file, path, "\"why\" must be a string");
 
@@ -921,6 +952,27 @@ ic_assert_check(const json_t *a, const json_t *schemas, const char *file,
     }
     if (strcmp(kind, "stanag4774") == 0)
         return ic_label_check(a, file, path);
+    if (strcmp(kind, "any") == 0) {
+        static const char *const k_any[] = {"any", "why", NULL};
+        const json_t *alt;
+        size_t i;
+
+        if (ic_json_only_keys(a, file, path, k_any) < 0)
+            return IC_EINPUT;
+        v = json_object_get(a, "any");
+        if (!json_is_array(v) || json_array_size(v) < 2)
+            return ic_json_error(file, path,
+                                 "\"any\" takes a list of two or more "
+                                 "assertions");
+        json_array_foreach (v, i, alt) {
+            char sub[512];
+
+            snprintf(sub, sizeof(sub), "%s.any[%zu]", path, i);
+            if (ic_assert_check(alt, schemas, file, sub) < 0)
+                return IC_EINPUT;
+        }
+        return IC_OK;
+    }
     if (ic_json_only_keys(a, file, path, k_image) < 0)
         return IC_EINPUT;
     if (!json_is_object(json_object_get(a, "image")))

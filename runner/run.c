@@ -21,8 +21,10 @@ typedef struct inst {
     size_t entry, test; /* profile entry and test index */
     size_t n;           /* instance number within the test */
     char *id;
-    json_t *item;   /* foreach item or NULL */
-    json_t *result; /* report result object */
+    json_t *item;     /* foreach item or NULL */
+    json_t *result;   /* report result object */
+    json_t *captured; /* foreach instance: its captures, published in
+                         instance order when the test completes */
     int done;
 } inst;
 
@@ -100,6 +102,38 @@ inst_new(run *r, size_t entry, size_t test, size_t n, json_t *item)
     return in;
 }
 
+/* A foreach test's captures become lists, one value per passed instance,
+ * in instance order (never in completion order: runs are reproducible). */
+static void
+publish_captures(run *r, size_t entry, size_t test)
+{
+    const ic_test *t = &r->profile->entries[entry].suite->tests[test];
+    const char *name;
+    json_t *spec;
+
+    if (!t->captures || !t->foreach_var)
+        return;
+    json_object_foreach (t->captures, name, spec) {
+        json_t *list = json_array();
+
+        (void)spec;
+        for (size_t n = 0;; n++) {
+            inst *found = NULL;
+
+            for (size_t i = 0; i < r->ninsts && !found; i++)
+                if (r->insts[i]->entry == entry && r->insts[i]->test == test &&
+                    r->insts[i]->n == n)
+                    found = r->insts[i];
+            if (!found)
+                break;
+            json_t *v = json_object_get(found->captured, name);
+            if (v)
+                json_array_append(list, v);
+        }
+        json_object_set_new(r->vars[entry], name, list);
+    }
+}
+
 static void
 inst_finish(run *r, inst *in, ic_outcome o, const char *msg, const char *cause)
 {
@@ -121,8 +155,10 @@ inst_finish(run *r, inst *in, ic_outcome o, const char *msg, const char *cause)
         ts->agg = o;
     if (cause && !ts->cause)
         ts->cause = xstrdup(cause);
-    if (ts->started && !ts->expanding && ts->finished == ts->total)
+    if (ts->started && !ts->expanding && ts->finished == ts->total) {
         ts->complete = 1;
+        publish_captures(r, in->entry, in->test);
+    }
     progress(r);
 }
 
@@ -345,7 +381,13 @@ on_response(void *ctx, void *user, ic_response *resp)
                 break;
             }
             json_decref(spec);
-            json_object_set_new(r->vars[in->entry], name, value);
+            if (t->foreach_var) {
+                if (!in->captured)
+                    in->captured = json_object();
+                json_object_set_new(in->captured, name, value);
+            } else {
+                json_object_set_new(r->vars[in->entry], name, value);
+            }
         }
     }
     inst_finish(r, in, o, msg, NULL);
@@ -452,8 +494,10 @@ start_test(run *r, size_t entry, size_t ti)
     }
 check_complete:
     ts->expanding = 0;
-    if (ts->finished == ts->total)
+    if (ts->finished == ts->total) {
         ts->complete = 1;
+        publish_captures(r, entry, ti);
+    }
 }
 
 static int
@@ -662,6 +706,7 @@ cleanup:
         free(r.insts[i]->id);
         json_decref(r.insts[i]->item);
         json_decref(r.insts[i]->result);
+        json_decref(r.insts[i]->captured);
         free(r.insts[i]);
     }
     free(r.insts);

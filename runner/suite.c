@@ -175,9 +175,6 @@ load_test(ic_test *t, const ic_suite *s, json_t *j, const char *file,
     if (obj) {
         const char *name;
 
-        if (t->foreach_var)
-            return ic_json_error(file, path,
-                                 "a foreach test cannot capture variables");
         json_object_foreach (obj, name, v) {
             snprintf(sub, sizeof(sub), "%s.capture.%s", path, name);
             if (ic_capture_check(v, file, sub) < 0)

@@ -43,6 +43,16 @@ endless(void *cls, uint64_t pos, char *buf, size_t max)
 }
 
 static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    ic_buf *q = cls;
+
+    (void)kind;
+    ic_buf_appendf(q, "%s%s=%s", q->len ? "&" : "", key, value ? value : "");
+    return MHD_YES;
+}
+
+static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url,
        const char *method, const char *version, const char *upload,
        size_t *upload_size, void **state)
@@ -71,6 +81,25 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
         return MHD_NO;
     if (delay > 0)
         usleep((useconds_t)delay * 1000);
+    if (behaviour && strcmp(behaviour, "echo_query") == 0) {
+        /* the query string back, beside a fixed list of ids */
+        ic_buf q;
+        json_t *j;
+
+        ic_buf_init(&q, 0);
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
+        j = json_pack("{s:s, s:[s,s,s]}", "query", q.data ? q.data : "", "ids",
+                      "a", "b", "c");
+        ic_buf_dispose(&q);
+        char *body = json_dumps(j, JSON_COMPACT);
+
+        json_decref(j);
+        resp = MHD_create_response_from_buffer(strlen(body), body,
+                                               MHD_RESPMEM_MUST_FREE);
+        rc = MHD_queue_response(conn, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
+    }
     if (behaviour && strcmp(behaviour, "echo") == 0) {
         /* a careless server: reflects the credential in body and headers */
         const char *cred =
@@ -176,14 +205,22 @@ run_case(void **state)
     p = ic_path_join(dir, "suites/case/suite.json");
     write_json(p, suite);
     free(p);
-    test = json_deep_copy(json_object_get(c, "test"));
-    json_object_set_new(test, "id", json_string("t"));
-    json_object_set_new(test, "class", json_string("c"));
-    json_object_set_new(test, "title", json_string("case"));
-    json_object_set_new(
-        test, "requirement",
-        json_pack("{s:s, s:s}", "document", "T", "clause", "1"));
-    tmp = json_pack("{s:[o]}", "tests", test);
+    /* "test": one test (id t), or "tests": several with their own ids */
+    json_t *tests = json_object_get(c, "tests")
+                        ? json_deep_copy(json_object_get(c, "tests"))
+                        : json_pack("[O]", json_object_get(c, "test"));
+    size_t ti;
+
+    json_array_foreach (tests, ti, test) {
+        if (!json_object_get(test, "id"))
+            json_object_set_new(test, "id", json_string("t"));
+        json_object_set_new(test, "class", json_string("c"));
+        json_object_set_new(test, "title", json_string("case"));
+        json_object_set_new(
+            test, "requirement",
+            json_pack("{s:s, s:s}", "document", "T", "clause", "1"));
+    }
+    tmp = json_pack("{s:o}", "tests", tests);
     p = ic_path_join(dir, "suites/case/tests.json");
     write_json(p, tmp);
     free(p);
@@ -228,7 +265,10 @@ run_case(void **state)
     rc = ic_run_execute(&report, &o, NULL);
     if (rc < 0)
         fail_msg("%s: run failed: %s", path, ic_error_last());
-    res = json_array_get(json_object_get(report, "results"), 0);
+    /* the expectation is about the last result (the last test) */
+    res =
+        json_array_get(json_object_get(report, "results"),
+                       json_array_size(json_object_get(report, "results")) - 1);
     expect = json_object_get(c, "expect");
     const char *got = json_string_value(json_object_get(res, "outcome"));
     const char *msg = json_string_value(json_object_get(res, "message"));
