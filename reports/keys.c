@@ -66,54 +66,6 @@ ic_key_generate(EVP_PKEY **out, ic_key_type type)
     return IC_OK;
 }
 
-/* Write data to path without ever replacing an existing file: a temp file is
- * filled and synced, then hard-linked into place (link fails on EEXIST). */
-static int
-write_new_file(const char *path, const char *data, size_t len, int mode)
-{
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd, rc = IC_OK;
-
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    if (fchmod(fd, (mode_t)mode) < 0) { /* the umask must not widen it */
-        rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
-            goto cleanup;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    if (fsync(fd) < 0) {
-        rc = ic_error_set(IC_ERUNTIME, "%s: fsync: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    if (link(tmp, path) < 0) {
-        rc = ic_error_set(errno == EEXIST ? IC_EINPUT : IC_ERUNTIME, "%s: %s",
-                          path,
-                          errno == EEXIST ? "exists, refusing to overwrite"
-                                          : strerror(errno));
-        goto cleanup;
-    }
-cleanup:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return rc;
-}
-
 static char *
 bio_text(BIO *bio, size_t *len)
 {
@@ -171,11 +123,11 @@ ic_key_write_pair(const char *prefix, ic_key_type type, char *keyid)
         rc = ic_error_set(IC_ERUNTIME, "PEM encoding: %s", ssl_error());
         goto cleanup;
     }
-    rc = write_new_file(keypath, priv, privlen, 0600);
+    rc = ic_file_write_new(keypath, priv, privlen, 0600);
     if (rc < 0)
         goto cleanup;
     wrote_key = 1;
-    rc = write_new_file(pubpath, pub, strlen(pub), 0644);
+    rc = ic_file_write_new(pubpath, pub, strlen(pub), 0644);
     if (rc < 0)
         goto cleanup;
     if (keyid)

@@ -184,15 +184,17 @@ cleanup:
     return rc;
 }
 
-int
-ic_file_write_atomic(const char *path, const void *data, size_t len, int mode)
+/* Fill a new temp file with data, fsync and close it. */
+static int
+write_temp(const char *tmp, const void *data, size_t len, int mode)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     const char *p = data;
     int fd, rc = IC_OK;
 
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) {
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0)
+        return ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
+    if (fchmod(fd, (mode_t)mode) < 0) { /* the umask must not widen it */
         rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
         goto cleanup;
     }
@@ -208,23 +210,44 @@ ic_file_write_atomic(const char *path, const void *data, size_t len, int mode)
         p += w;
         len -= (size_t)w;
     }
-    if (fsync(fd) < 0) {
+    if (fsync(fd) < 0)
         rc = ic_error_set(IC_ERUNTIME, "%s: fsync: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    if (close(fd) < 0) {
-        fd = -1;
-        rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        rc = ic_error_set(IC_ERUNTIME, "%s: %s", path, strerror(errno));
 cleanup:
-    if (fd >= 0)
-        close(fd);
+    if (close(fd) < 0 && rc == IC_OK)
+        rc = ic_error_set(IC_ERUNTIME, "%s: %s", tmp, strerror(errno));
+    return rc;
+}
+
+int
+ic_file_write_atomic(const char *path, const void *data, size_t len, int mode)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int rc;
+
+    unlink(tmp); /* a leftover of a killed run with the same pid */
+    rc = write_temp(tmp, data, len, mode);
+    if (rc == IC_OK && rename(tmp, path) < 0)
+        rc = ic_error_set(IC_ERUNTIME, "%s: %s", path, strerror(errno));
     if (rc != IC_OK)
         unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int
+ic_file_write_new(const char *path, const void *data, size_t len, int mode)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int rc;
+
+    unlink(tmp);
+    rc = write_temp(tmp, data, len, mode);
+    if (rc == IC_OK && link(tmp, path) < 0)
+        rc = ic_error_set(errno == EEXIST ? IC_EINPUT : IC_ERUNTIME, "%s: %s",
+                          path,
+                          errno == EEXIST ? "exists, refusing to overwrite"
+                                          : strerror(errno));
+    unlink(tmp);
     free(tmp);
     return rc;
 }
