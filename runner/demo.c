@@ -160,6 +160,10 @@ ic_cmd_demo(int argc, char **argv)
     if (!getenv("XML_CATALOG_FILES")) {
         catalog = demo_catalog(out);
         o.catalog = catalog;
+        if (!catalog)
+            printf("note: no schema library found (XML_CATALOG_FILES unset, "
+                   "no ../shared/schemas beside the sources): schema "
+                   "assertions will be cantTell\n");
     }
     if ((rc = ic_cli_run_write(&o, out, &report)) < 0)
         goto fail;
