@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -173,6 +174,32 @@ record_exchange(void *ctx, const char *instance, const ic_response *r,
     return 0;
 }
 
+/* Remove "NAME.tmp.PID" files that a killed run left behind (their process
+ * is gone); the files they were to replace are untouched. */
+static void
+remove_stale_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    while (d && (de = readdir(d))) {
+        const char *t = strstr(de->d_name, ".tmp.");
+        char *end;
+        long pid;
+
+        if (!t || !t[5])
+            continue;
+        pid = strtol(t + 5, &end, 10);
+        if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char *path = ic_path_join(dir, de->d_name);
+        unlink(path);
+        free(path);
+    }
+    if (d)
+        closedir(d);
+}
+
 int
 ic_cli_run_write(const ic_run_opts *base, const char *out, json_t **report)
 {
@@ -183,6 +210,7 @@ ic_cli_run_write(const ic_run_opts *base, const char *out, json_t **report)
 
     if (mkdir(out, 0755) < 0 && errno != EEXIST)
         return ic_error_set(IC_ERUNTIME, "%s: %s", out, strerror(errno));
+    remove_stale_temps(out);
     wpath = ic_path_join(out, "evidence.warc");
     if ((rc = ic_warc_open(&warc, wpath, PACKAGE_NAME "/" PACKAGE_VERSION)) < 0)
         goto cleanup;
