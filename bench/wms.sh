@@ -67,10 +67,11 @@ if [ -f "$top/profiles/ogc-wms-1.3.0.json" ]; then
         sed "s#^http://[^/]*##" >"$state/paths"
     {
         echo 'local paths = {}'
-        while IFS= read -r p; do printf 'paths[#paths+1] = %q\n' "$p"; done <"$state/paths"
+        sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' \
+            -e 's/^/paths[#paths+1] = "/' -e 's/$/"/' "$state/paths"
         echo 'local i = 0'
         echo 'request = function() i = i % #paths + 1; return wrk.format("GET", paths[i]) end'
-    } | sed "s/\\\\'/'/g" >"$state/mix.lua"
+    } >"$state/mix.lua"
     base=$(echo "$url" | sed 's#^\(http://[^/]*\).*#\1#')
     for c in 1 4; do
         printf '%-14s c=%d  %7.1f req/s\n' "wrk wms-mix" "$c" \

@@ -22,6 +22,7 @@ typedef struct transfer {
     ic_buf body;
     int body_overflow;
     char errbuf[CURL_ERROR_SIZE];
+    CURLcode result;
     char *method;
     char *url;
     char *post;
@@ -454,6 +455,7 @@ int
 ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx)
 {
     CURLMsg *msg;
+    transfer *finished = NULL;
     int running = 0, left;
 
     start_queued(h);
@@ -469,7 +471,7 @@ ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx)
         if (msg->msg != CURLMSG_DONE)
             continue;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-        CURLcode rc = msg->data.result;
+        t->result = msg->data.result;
         curl_multi_remove_handle(h->multi, t->easy);
         for (pp = &h->active; *pp; pp = &(*pp)->next)
             if (*pp == t) {
@@ -477,10 +479,21 @@ ic_http_step(ic_http *h, int timeout_ms, ic_http_done_fn done, void *ctx)
                 break;
             }
         h->nactive--;
-        finish(h, t, rc, done, ctx);
+        t->next = finished;
+        finished = t;
+    }
+    /* send the next requests before evaluating these responses, so that
+     * evaluation overlaps the server's work instead of adding to it */
+    start_queued(h);
+    if (finished)
+        curl_multi_perform(h->multi, &running);
+    while (finished) {
+        transfer *t = finished;
+
+        finished = t->next;
+        finish(h, t, t->result, done, ctx);
         transfer_free(t);
     }
-    start_queued(h);
     return IC_OK;
 }
 
