@@ -205,6 +205,8 @@ ic_warc_open(ic_warc **out, const char *path, const char *software)
         }
         goto cleanup;
     }
+    /* records are tens of kB: fewer, larger writes */
+    setvbuf(w->f, NULL, _IOFBF, 1 << 20);
     ic_buf_appendf(&info, "software: %s\r\n", software ? software : "isrcert");
     ic_buf_appendf(&info, "format: WARC File Format 1.1\r\n");
     ic_buf_appendf(&info, "conformsTo: http://iipc.github.io/"
