@@ -49,6 +49,10 @@ static const struct fault_row {
      "the landing page links the API definition with rel=service-desc "
      "(link missing)",
      IC_RS_F_MISSING_SERVICE_DESC},
+    {"no-api-definition-link",
+     "the landing page links the API definition with rel=service-desc or "
+     "rel=service-doc (both links missing)",
+     IC_RS_F_NO_API_DEFINITION_LINK},
     {"broken-paging-link",
      "the next link of a feature collection page resolves (it points at a "
      "path that returns 404)",

@@ -29,7 +29,8 @@ enum {
     IC_RS_F_NVG_MISSING_URI = 1u << 17,
     IC_RS_F_NVG_BAD_SYMBOL = 1u << 18,
     IC_RS_F_COT_STALE_BEFORE_START = 1u << 19,
-    IC_RS_F_SLOW_RESPONSES = 1u << 20
+    IC_RS_F_SLOW_RESPONSES = 1u << 20,
+    IC_RS_F_NO_API_DEFINITION_LINK = 1u << 21
 };
 
 typedef uint32_t ic_rs_faults;

@@ -1,7 +1,8 @@
 /*
  * ogcapi — the JSON resources: OGC API - Features landing page, API
  * definition, conformance, collections, items and features (with the
- * OGC API faults applied), the NVG/CoT indexes, and the reply type.
+ * OGC API faults applied) in JSON or HTML with their links repeated as Link
+ * headers, the NVG/CoT indexes, and the reply type.
  */
 #ifndef IC_RS_OGCAPI_H
 #define IC_RS_OGCAPI_H
@@ -17,12 +18,17 @@
 #define IC_RS_TYPE_GEOJSON "application/geo+json"
 #define IC_RS_TYPE_OPENAPI "application/vnd.oai.openapi+json;version=3.0"
 #define IC_RS_TYPE_XML "application/xml"
+#define IC_RS_TYPE_HTML "text/html" /* in links */
+#define IC_RS_TYPE_HTML_UTF8 "text/html; charset=utf-8"
 
 typedef struct ic_rs_reply {
     unsigned status;
     const char *type; /* static string */
     char *body;       /* owned, malloc'd */
     size_t len;
+    char *link;     /* owned: Link header (RFC 8288) mirroring the body's links;
+                       NULL for none */
+    int negotiated; /* the representation depends on Accept (Vary) */
 } ic_rs_reply;
 
 typedef struct ic_rs_request {
@@ -30,6 +36,7 @@ typedef struct ic_rs_request {
     const ic_rs_param *params;
     size_t nparams;
     const char *base; /* "http://host:port", no trailing slash */
+    int html;         /* text/html negotiated (f=html or Accept) */
 } ic_rs_request;
 
 /* Take doc (stolen) as the reply body. */
@@ -45,7 +52,8 @@ void ic_rs_get_landing(ic_rs_reply *r, const ic_rs_store *s,
                        const ic_rs_request *q);
 void ic_rs_get_api(ic_rs_reply *r, const ic_rs_store *s,
                    const ic_rs_request *q);
-void ic_rs_get_conformance(ic_rs_reply *r, const ic_rs_store *s);
+void ic_rs_get_conformance(ic_rs_reply *r, const ic_rs_store *s,
+                           const ic_rs_request *q);
 void ic_rs_get_collections(ic_rs_reply *r, const ic_rs_store *s,
                            const ic_rs_request *q);
 void ic_rs_get_collection(ic_rs_reply *r, const ic_rs_store *s,

@@ -89,7 +89,8 @@ bad:
 }
 
 int
-ic_rs_params_check(const ic_rs_param *p, size_t n, const char *const *allowed)
+ic_rs_params_check(const ic_rs_param *p, size_t n, const char *const *allowed,
+                   int html)
 {
     size_t i, j;
     const char *const *a;
@@ -106,10 +107,11 @@ ic_rs_params_check(const ic_rs_param *p, size_t n, const char *const *allowed)
                 return ic_error_set(
                     IC_EINPUT, "query parameter \"%s\" repeated", p[i].key);
         if (strcmp(p[i].key, "f") == 0 &&
-            (!p[i].value || strcmp(p[i].value, "json") != 0))
-            return ic_error_set(IC_EINPUT,
-                                "unsupported format f=%s (only f=json)",
-                                p[i].value ? p[i].value : "");
+            (!p[i].value || (strcmp(p[i].value, "json") != 0 &&
+                             (!html || strcmp(p[i].value, "html") != 0))))
+            return ic_error_set(IC_EINPUT, "unsupported format f=%s (only %s)",
+                                p[i].value ? p[i].value : "",
+                                html ? "f=json and f=html" : "f=json");
     }
     return 0;
 }

@@ -29,9 +29,10 @@ typedef struct ic_rs_items_query {
 int ic_rs_time_parse(double *out, const char *s);
 
 /* Reject (IC_EINPUT) a parameter not in allowed (NULL-terminated), a
- * repeated one, and f other than "json" where f is allowed. */
+ * repeated one, and f other than "json" (or "html" when html is set) where
+ * f is allowed. */
 int ic_rs_params_check(const ic_rs_param *p, size_t n,
-                       const char *const *allowed);
+                       const char *const *allowed, int html);
 
 /* Parse the items query. lenient: invalid values fall back to defaults
  * instead of IC_EINPUT. limit above max is reduced to max. */

@@ -42,13 +42,14 @@ split(char seg[MAX_SEGMENTS][MAX_SEGMENT_LEN + 1], const char *path)
     return n;
 }
 
+/* html: the resource has an HTML representation (f=html allowed). */
 static int
 params_ok(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
-          const char *const *allowed)
+          const char *const *allowed, int html)
 {
     if (s->faults & IC_RS_F_INVALID_PARAM_ACCEPTED)
         return 1;
-    if (ic_rs_params_check(q->params, q->nparams, allowed) != 0) {
+    if (ic_rs_params_check(q->params, q->nparams, allowed, html) != 0) {
         ic_rs_reply_error(r, 400, "InvalidParameterValue", "%s",
                           ic_error_last());
         return 0;
@@ -90,7 +91,7 @@ route_product(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
         return;
     }
     if (n == 4) {
-        if (params_ok(r, s, q, json_params))
+        if (params_ok(r, s, q, json_params, 1))
             ic_rs_get_feature(r, s, q, c, f);
         return;
     }
@@ -104,7 +105,7 @@ route_product(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
         ic_rs_reply_error(r, 404, "NotFound", "product %s has no label", f->id);
         return;
     }
-    if (!params_ok(r, s, q, no_params))
+    if (!params_ok(r, s, q, no_params, 0))
         return;
     ic_buf_init(&b, 0);
     if (seg[4][0] == 'l')
@@ -121,7 +122,7 @@ route_collections(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
     const ic_rs_collection *c;
 
     if (n == 1) {
-        if (params_ok(r, s, q, json_params))
+        if (params_ok(r, s, q, json_params, 1))
             ic_rs_get_collections(r, s, q);
         return;
     }
@@ -132,12 +133,12 @@ route_collections(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
         return;
     }
     if (n == 2) {
-        if (params_ok(r, s, q, json_params))
+        if (params_ok(r, s, q, json_params, 1))
             ic_rs_get_collection(r, s, q, c);
     } else if (strcmp(seg[2], "items") != 0) {
         not_found(r, q->path);
     } else if (n == 3) {
-        if (params_ok(r, s, q, items_params))
+        if (params_ok(r, s, q, items_params, 1))
             ic_rs_get_items(r, s, q, c);
     } else {
         route_product(r, s, q, c, seg, n);
@@ -152,7 +153,7 @@ route_xmldocs(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
     const ic_rs_xmldoc *d;
 
     if (n == 1) {
-        if (!params_ok(r, s, q, json_params))
+        if (!params_ok(r, s, q, json_params, 0))
             return;
         if (nvg)
             ic_rs_get_overlay_index(r, s, q);
@@ -167,7 +168,7 @@ route_xmldocs(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q,
         not_found(r, q->path);
         return;
     }
-    if (!params_ok(r, s, q, no_params))
+    if (!params_ok(r, s, q, no_params, 0))
         return;
     r->status = 200;
     r->type = IC_RS_TYPE_XML;
@@ -185,14 +186,14 @@ ic_rs_route(ic_rs_reply *r, const ic_rs_store *s, const ic_rs_request *q)
     if (n < 0) {
         not_found(r, q->path);
     } else if (n == 0) {
-        if (params_ok(r, s, q, json_params))
+        if (params_ok(r, s, q, json_params, 1))
             ic_rs_get_landing(r, s, q);
     } else if (n == 1 && strcmp(seg[0], "api") == 0) {
-        if (params_ok(r, s, q, json_params))
+        if (params_ok(r, s, q, json_params, 1))
             ic_rs_get_api(r, s, q);
     } else if (n == 1 && strcmp(seg[0], "conformance") == 0) {
-        if (params_ok(r, s, q, json_params))
-            ic_rs_get_conformance(r, s);
+        if (params_ok(r, s, q, json_params, 1))
+            ic_rs_get_conformance(r, s, q);
     } else if (strcmp(seg[0], "collections") == 0) {
         route_collections(r, s, q, seg, n);
     } else if (strcmp(seg[0], "nvg") == 0 || strcmp(seg[0], "cot") == 0) {

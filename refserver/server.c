@@ -14,6 +14,7 @@
 
 #include "error.h"
 #include "faults.h"
+#include "html.h"
 #include "refserver.h"
 #include "router.h"
 #include "store.h"
@@ -90,6 +91,10 @@ send_reply(struct MHD_Connection *conn, ic_rs_reply *r, int allow_header)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
     if (allow_header)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (r->link)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_LINK, r->link);
+    if (r->negotiated)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept");
     ret = MHD_queue_response(conn, r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -143,6 +148,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
         q.params = ps.p;
         q.nparams = ps.n;
         q.base = base;
+        q.html = ic_rs_html_wanted(
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_ACCEPT),
+            ps.p, ps.n);
         ic_rs_route(&r, srv->store, &q);
     }
     if (srv->store->faults & IC_RS_F_SLOW_RESPONSES)

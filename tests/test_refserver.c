@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,8 +35,46 @@
 struct reply {
     long status;
     char *type; /* Content-Type */
+    char *link; /* Link header, NULL when absent */
+    char *vary; /* Vary header, NULL when absent */
     ic_buf body;
 };
+
+/* Value of header line "Name: value\r\n" when it is name, else NULL. */
+static char *
+header_value(const char *line, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
+        return NULL;
+    line += n + 1;
+    len -= n + 1;
+    while (len > 0 && (*line == ' ' || *line == '\t')) {
+        line++;
+        len--;
+    }
+    while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+        len--;
+    return xstrndup(line, len);
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *cls)
+{
+    struct reply *r = cls;
+    char *v;
+
+    if ((v = header_value(data, size * n, "Link"))) {
+        assert_null(r->link); /* one Link header, links comma-separated */
+        r->link = v;
+    }
+    if ((v = header_value(data, size * n, "Vary"))) {
+        free(r->vary);
+        r->vary = v;
+    }
+    return size * n;
+}
 
 static size_t
 on_body(char *data, size_t size, size_t n, void *cls)
@@ -49,6 +88,8 @@ static void
 reply_dispose(struct reply *r)
 {
     free(r->type);
+    free(r->link);
+    free(r->vary);
     ic_buf_dispose(&r->body);
 }
 
@@ -67,6 +108,8 @@ fetch_url(struct reply *r, const char *url, const char *header,
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     if (header) {
         hdrs = curl_slist_append(hdrs, header);
@@ -213,6 +256,8 @@ test_refserver_landing(void **state)
     (void)state;
     assert_non_null(json_string_value(json_object_get(j, "title")));
     assert_string_equal(link_type(links, "service-desc"), OPENAPI_TYPE);
+    assert_string_equal(link_type(links, "service-doc"), "text/html");
+    assert_string_equal(link_type(links, "alternate"), "text/html");
     assert_non_null(link_href(links, "conformance"));
     assert_non_null(link_href(links, "data"));
     /* links follow the Host the client used, on whatever port */
@@ -371,7 +416,8 @@ test_refserver_items_filters(void **state)
         "2025-06-11T00:00:00Z",
         "/collections/gmti/items?limit=1&limit=2",
         "/collections/gmti/items?colour=red",
-        "/collections/gmti/items?f=html",
+        "/collections/gmti/items?f=xml",
+        "/nvg?f=html",
         "/collections?limit=2",
     };
     ic_refserver *s = start(NULL, 0, 0);
@@ -789,7 +835,23 @@ static int
 check_service_desc(unsigned short port)
 {
     json_t *j = fetch_json(port, "/", 200, "application/json");
-    int ok = link_href(json_object_get(j, "links"), "service-desc") != NULL;
+    json_t *links = json_object_get(j, "links");
+    /* the OpenAPI JSON is linked next to its HTML version (oas30) */
+    int ok = !link_href(links, "service-doc") ||
+             link_href(links, "service-desc") != NULL;
+
+    json_decref(j);
+    return ok;
+}
+
+static int
+check_api_definition_link(unsigned short port)
+{
+    json_t *j = fetch_json(port, "/", 200, "application/json");
+    json_t *links = json_object_get(j, "links");
+    /* some API definition is linked (/req/core/root-success) */
+    int ok =
+        link_href(links, "service-desc") || link_href(links, "service-doc");
 
     json_decref(j);
     return ok;
@@ -937,6 +999,7 @@ static const struct fault_case {
     {"wrong-content-type", check_content_type},
     {"missing-conformance-class", check_conformance},
     {"missing-service-desc", check_service_desc},
+    {"no-api-definition-link", check_api_definition_link},
     {"broken-paging-link", check_next_link},
     {"bad-numbermatched", check_number_matched},
     {"limit-ignored", check_limit},
@@ -1191,6 +1254,357 @@ test_refserver_two_servers_on_port_zero(void **state)
     ic_refserver_stop(b);
 }
 
+/* ---- Link headers and HTML ---------------------------------------------- */
+
+/* The Link header (RFC 8288) the links of a body give. */
+static char *
+expected_link_header(const json_t *links)
+{
+    ic_buf b;
+    size_t i;
+    json_t *l;
+
+    ic_buf_init(&b, 0);
+    json_array_foreach (links, i, l) {
+        const char *type = json_string_value(json_object_get(l, "type"));
+
+        ic_buf_appendf(&b, "%s<%s>; rel=\"%s\"", i ? ", " : "",
+                       json_string_value(json_object_get(l, "href")),
+                       json_string_value(json_object_get(l, "rel")));
+        if (type)
+            ic_buf_appendf(&b, "; type=\"%s\"", type);
+    }
+    return ic_buf_take(&b, NULL);
+}
+
+/* The Link header of the JSON at path repeats every link of the body. */
+static void
+assert_links_mirrored(unsigned short port, const char *path)
+{
+    struct reply r;
+    json_t *j;
+    char *want;
+
+    fetch(&r, port, path);
+    assert_int_equal(r.status, 200);
+    j = json_loads(r.body.data, 0, NULL);
+    assert_non_null(j);
+    want = expected_link_header(json_object_get(j, "links"));
+    if (!r.link || strcmp(r.link, want) != 0)
+        fail_msg("%s: Link header\n  %s\nwant\n  %s", path,
+                 r.link ? r.link : "(none)", want);
+    free(want);
+    json_decref(j);
+    reply_dispose(&r);
+}
+
+static void
+test_refserver_link_headers(void **state)
+{
+    static const char *const paths[] = {
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/gmti",
+        "/collections/gmti/items?limit=2&offset=2",
+        "/collections/gmti/items/gmti-0001",
+        "/nvg",
+        "/cot",
+    };
+    static const char *const faults[] = {
+        "missing-service-desc",
+        "no-api-definition-link",
+        "broken-paging-link",
+    };
+    ic_refserver *s = start(NULL, 0, 0), *bad;
+    unsigned short port = ic_refserver_port(s);
+    struct reply r;
+    char *self = xasprintf("<http://127.0.0.1:%u/>; rel=\"self\"; "
+                           "type=\"application/json\", ",
+                           port);
+    char *url;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+        assert_links_mirrored(port, paths[i]);
+    fetch(&r, port, "/");
+    assert_non_null(r.link);
+    assert_int_equal(strncmp(r.link, self, strlen(self)), 0);
+    assert_non_null(
+        strstr(r.link, "/api>; rel=\"service-desc\"; type=\"" OPENAPI_TYPE));
+    assert_non_null(strstr(
+        r.link, "/api?f=html>; rel=\"service-doc\"; type=\"text/html\""));
+    reply_dispose(&r);
+    /* HEAD gets the same headers */
+    url = xasprintf("http://127.0.0.1:%u/collections", port);
+    fetch_url(&r, url, NULL, "HEAD");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.link, "/collections>; rel=\"self\""));
+    reply_dispose(&r);
+    free(url);
+    /* resources without links have no Link header */
+    fetch(&r, port, "/collections/gmti/items/gmti-0001/label");
+    assert_int_equal(r.status, 200);
+    assert_null(r.link);
+    reply_dispose(&r);
+    fetch(&r, port, "/collections/nope");
+    assert_null(r.link);
+    reply_dispose(&r);
+    ic_refserver_stop(s);
+
+    /* the headers repeat the faulty links too */
+    for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        bad = start(&faults[i], 1, 0);
+        port = ic_refserver_port(bad);
+        assert_links_mirrored(port, "/");
+        assert_links_mirrored(port, "/collections/gmti/items?limit=2");
+        ic_refserver_stop(bad);
+    }
+    free(self);
+}
+
+/* Content-Type of path fetched with header (NULL: curl's Accept: * / *). */
+static char *
+type_for(unsigned short port, const char *path, const char *header)
+{
+    char *url = xasprintf("http://127.0.0.1:%u%s", port, path);
+    struct reply r;
+    char *type;
+
+    fetch_url(&r, url, header, NULL);
+    assert_int_equal(r.status, 200);
+    /* a cache must not serve one representation for another */
+    assert_non_null(r.vary);
+    assert_string_equal(r.vary, "Accept");
+    type = xstrdup(r.type);
+    reply_dispose(&r);
+    free(url);
+    return type;
+}
+
+static void
+test_refserver_html_negotiation(void **state)
+{
+    static const struct {
+        const char *header;
+        int html;
+    } cases[] = {
+        {"Accept:", 0}, /* no Accept header at all */
+        {NULL, 0},      /* curl's default, * / * */
+        {"Accept: application/json", 0},
+        {"Accept: text/html", 1},
+        {"Accept: TEXT/HTML", 1},
+        {"Accept: text/*", 1},
+        {"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,"
+         "*/*;q=0.8",
+         1},
+        {"Accept: application/json, text/html", 0},
+        {"Accept: text/html;q=0.5, application/json", 0},
+        {"Accept: application/json;q=0.5, text/html", 1},
+        {"Accept: application/*;q=0.9, text/html", 1},
+        {"Accept: text/html;q=0", 0},
+        {"Accept: text/html;q=nonsense, application/json;q=0.1", 0},
+        {"Accept: application/geo+json, application/json;q=0.9", 0},
+    };
+    ic_refserver *s = start(NULL, 0, 0);
+    unsigned short port = ic_refserver_port(s);
+    size_t i;
+    char *t;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        t = type_for(port, "/", cases[i].header);
+        if (strcmp(t, cases[i].html ? "text/html; charset=utf-8"
+                                    : "application/json") != 0)
+            fail_msg("%s: Content-Type %s",
+                     cases[i].header ? cases[i].header : "(default)", t);
+        free(t);
+    }
+    /* f wins over Accept */
+    t = type_for(port, "/collections?f=html", "Accept: application/json");
+    assert_string_equal(t, "text/html; charset=utf-8");
+    free(t);
+    t = type_for(port, "/collections?f=json", "Accept: text/html");
+    assert_string_equal(t, "application/json");
+    free(t);
+    t = type_for(port, "/collections/gmti/items", "Accept: text/html");
+    assert_string_equal(t, "text/html; charset=utf-8");
+    free(t);
+    t = type_for(port, "/api", "Accept: text/html");
+    assert_string_equal(t, "text/html; charset=utf-8");
+    free(t);
+    t = type_for(port, "/api", NULL);
+    assert_string_equal(t, OPENAPI_TYPE);
+    free(t);
+    ic_refserver_stop(s);
+}
+
+/* The links of the page's own resource (not those of nested ones). */
+#define TOP_LINKS                                                              \
+    "count(/html/body/dl/dt[.='links']/following-sibling::dd[1]/ul/li/a"
+
+/* The value of an XPath expression on the HTML page at path (f=html). */
+static char *
+html_xpath(unsigned short port, const char *path, const char *expr)
+{
+    char *url = xasprintf("http://127.0.0.1:%u%s", port, path);
+    struct reply r;
+    char *v;
+
+    fetch_url(&r, url, "Accept: text/html", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.type, "text/html; charset=utf-8");
+    assert_int_equal(strncmp(r.body.data, "<!DOCTYPE html>\n", 16), 0);
+    /* well-formed: the parser of the tests is an XML one */
+    v = xpath(r.body.data, r.body.len, expr);
+    if (!v)
+        fail_msg("%s: the HTML page is not well-formed", path);
+    reply_dispose(&r);
+    free(url);
+    return v;
+}
+
+static void
+assert_html(unsigned short port, const char *path, const char *expr,
+            const char *want)
+{
+    char *v = html_xpath(port, path, expr);
+
+    if (strcmp(v, want) != 0)
+        fail_msg("%s: %s is \"%s\", want \"%s\"", path, expr, v, want);
+    free(v);
+}
+
+static void
+test_refserver_html_pages(void **state)
+{
+    static const char *const pages[] = {
+        "/",
+        "/conformance",
+        "/collections",
+        "/collections/gmti",
+        "/collections/gmti/items?limit=2",
+        "/collections/gmti/items/gmti-0001",
+    };
+    ic_refserver *s = start(NULL, 0, 0);
+    unsigned short port = ic_refserver_port(s);
+    json_t *j;
+    char *v, *url;
+    struct reply r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        assert_html(port, pages[i], "count(/html/head/title[. != ''])", "1");
+        assert_html(port, pages[i], "count(/html/body/h1)", "1");
+        /* the links of the JSON, the roles of self and alternate swapped */
+        assert_html(port, pages[i],
+                    TOP_LINKS "[@rel='self' and @type='text/html' and "
+                              "contains(@href, 'f=html')])",
+                    "1");
+        assert_html(port, pages[i],
+                    TOP_LINKS "[@rel='alternate' and @type!='text/html' and "
+                              "contains(@href, 'f=json')])",
+                    "1");
+    }
+    assert_html(port, "/api", "count(/html/head/title)", "1");
+    assert_html(port, "/api",
+                "count(//dt[.='/collections/{collectionId}/items'])", "1");
+    assert_html(port, "/",
+                "count(//a[@rel='data' and contains(@href, "
+                "'/collections?f=html')])",
+                "1");
+    assert_html(port, "/conformance",
+                "count(//a[.='" CONF "geojson' and @href='" CONF "geojson'])",
+                "1");
+    /* paging stays in HTML; the products' labels are linked */
+    assert_html(port, "/collections/gmti/items?limit=2",
+                "count(//a[@rel='next' and @type='text/html' and "
+                "contains(@href, 'offset=2') and contains(@href, 'f=html')])",
+                "1");
+    assert_html(port, "/collections/gmti/items/gmti-0002",
+                "count(//a[@rel='" NS_4774 "'])", "1");
+
+    /* the JSON's alternate link gives the HTML, the HTML's the JSON */
+    j = fetch_json(port, "/collections/gmti", 200, "application/json");
+    fetch_url(&r, link_href(json_object_get(j, "links"), "alternate"), NULL,
+              NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.type, "text/html; charset=utf-8");
+    reply_dispose(&r);
+    json_decref(j);
+    v = html_xpath(port, "/collections/gmti",
+                   "string(//a[@rel='alternate']/@href)");
+    fetch_url(&r, v, "Accept: text/html", NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.type, "application/json");
+    reply_dispose(&r);
+    free(v);
+
+    /* the service-doc link gives the HTML API definition, whatever Accept */
+    j = fetch_json(port, "/", 200, "application/json");
+    assert_string_equal(link_type(json_object_get(j, "links"), "service-doc"),
+                        "text/html");
+    url = xstrdup(link_href(json_object_get(j, "links"), "service-doc"));
+    json_decref(j);
+    fetch_url(&r, url, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.type, "text/html; charset=utf-8");
+    reply_dispose(&r);
+    free(url);
+    ic_refserver_stop(s);
+}
+
+/* Every value from the data is escaped in HTML. */
+static void
+test_refserver_html_escapes(void **state)
+{
+    static const char title[] =
+        "<script>alert(1)</script> & \"NLD\" 'ISR' <b>library</b>";
+    char *dir = copy_data();
+    char *path = xasprintf("%s/service.json", dir), *text, *v;
+    json_t *svc = json_load_file(path, 0, NULL);
+    ic_refserver_opts o;
+    ic_refserver *s = NULL;
+    struct reply r;
+    char *url;
+
+    (void)state;
+    assert_non_null(svc);
+    json_object_set_new(svc, "title", json_string(title));
+    json_object_set_new(svc, "description", json_string("a < b && c > d"));
+    text = json_dumps(svc, JSON_INDENT(2));
+    assert_int_equal(ic_file_write_atomic(path, text, strlen(text), 0644), 0);
+    memset(&o, 0, sizeof(o));
+    o.data_dir = dir;
+    assert_int_equal(ic_refserver_start(&s, &o), 0);
+    url = xasprintf("http://127.0.0.1:%u/", ic_refserver_port(s));
+    fetch_url(&r, url, "Accept: text/html", NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body.data, "<script"));
+    assert_null(strstr(r.body.data, "<b>"));
+    v = xpath(r.body.data, r.body.len, "string(/html/head/title)");
+    assert_non_null(v);
+    assert_string_equal(v, title);
+    free(v);
+    v = xpath(r.body.data, r.body.len,
+              "concat(count(//script), count(//b), count(//h1))");
+    assert_string_equal(v, "001");
+    free(v);
+    v = xpath(r.body.data, r.body.len,
+              "string(//dt[.='description']/following-sibling::dd[1])");
+    assert_string_equal(v, "a < b && c > d");
+    free(v);
+    reply_dispose(&r);
+    free(url);
+    ic_refserver_stop(s);
+    json_decref(svc);
+    free(text);
+    free(path);
+    rm_tree(dir);
+}
+
 int
 main(void)
 {
@@ -1205,6 +1619,10 @@ main(void)
         cmocka_unit_test(test_refserver_nvg),
         cmocka_unit_test(test_refserver_cot),
         cmocka_unit_test(test_refserver_http_robustness),
+        cmocka_unit_test(test_refserver_link_headers),
+        cmocka_unit_test(test_refserver_html_negotiation),
+        cmocka_unit_test(test_refserver_html_pages),
+        cmocka_unit_test(test_refserver_html_escapes),
         cmocka_unit_test(test_refserver_faults_listed),
         cmocka_unit_test(test_refserver_faults_each_breaks_its_requirement),
         cmocka_unit_test(test_refserver_slow_responses),
