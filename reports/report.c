@@ -6,7 +6,9 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "earl.h"
 #include "error.h"
+#include "html.h"
 #include "outcome.h"
 #include "report.h"
 #include "util.h"
@@ -250,6 +252,23 @@ ic_report_junit(char **out, size_t *len, const json_t *report)
     return IC_OK;
 }
 
+static int
+write_rendering(const char *dir, const char *name, const json_t *report,
+                int (*render)(char **, size_t *, const json_t *))
+{
+    char *data = NULL, *path = NULL;
+    size_t len = 0;
+    int rc;
+
+    if ((rc = render(&data, &len, report)) < 0)
+        return rc;
+    path = ic_path_join(dir, name);
+    rc = ic_file_write_atomic(path, data, len, 0644);
+    free(path);
+    free(data);
+    return rc;
+}
+
 int
 ic_report_write(const char *dir, const json_t *report)
 {
@@ -272,6 +291,11 @@ ic_report_write(const char *dir, const json_t *report)
     path = ic_path_join(dir, "junit.xml");
     rc = ic_file_write_atomic(path, junit, junit_len, 0644);
     free(path);
+    if (rc < 0)
+        goto cleanup;
+    if ((rc = write_rendering(dir, "report.html", report, ic_report_html)) < 0)
+        goto cleanup;
+    rc = write_rendering(dir, "earl.jsonld", report, ic_report_earl);
 cleanup:
     free(json);
     free(junit);
