@@ -197,6 +197,12 @@ verify_core(const ic_verify_opts *o, EVP_PKEY *key, FILE *out)
     fprintf(out, "certificate %s\n", cert);
 
     /* 1. signature: nothing in the payload counts before it verifies */
+    if (e.damage) {
+        fprintf(out, "FAILED  envelope: %s (the certificate was altered)\n",
+                e.damage);
+        rc = 1;
+        goto done;
+    }
     if (strcmp(e.payload_type, IC_DSSE_INTOTO_TYPE) != 0) {
         fprintf(out, "FAILED  payloadType is \"%s\", not %s\n", e.payload_type,
                 IC_DSSE_INTOTO_TYPE);

@@ -93,6 +93,7 @@ ic_dsse_envelope_dispose(ic_dsse_envelope *e)
         free(e->sigs[i].sig);
     }
     free(e->sigs);
+    free(e->damage);
     ic_dsse_envelope_init(e);
 }
 
@@ -222,9 +223,11 @@ ic_dsse_envelope_decode(ic_dsse_envelope *e, const char *json, size_t len,
     e->payload_type = xstrdup(s);
     if ((rc = get_string(&s, root, "payload", what, "$")) < 0)
         goto cleanup;
-    if ((rc = ic_base64_decode(&e->payload, &e->payload_len, s)) < 0) {
-        ic_error_prefix("%s: $.payload", what);
-        goto cleanup;
+    if (ic_base64_decode(&e->payload, &e->payload_len, s) < 0) {
+        if (!e->damage)
+            e->damage = xasprintf("$.payload: %s", ic_error_last());
+        e->payload = (unsigned char *)xstrdup(s);
+        e->payload_len = strlen(s);
     }
     sigs = json_object_get(root, "signatures");
     if (!json_is_array(sigs) || json_array_size(sigs) == 0) {
@@ -253,10 +256,11 @@ ic_dsse_envelope_decode(ic_dsse_envelope *e, const char *json, size_t len,
         e->sigs[i].keyid = xstrdup(kid ? json_string_value(kid) : "");
         if ((rc = get_string(&s, v, "sig", what, path)) < 0)
             goto cleanup;
-        rc = ic_base64_decode(&e->sigs[i].sig, &e->sigs[i].sig_len, s);
-        if (rc < 0) {
-            ic_error_prefix("%s: %s.sig", what, path);
-            goto cleanup;
+        if (ic_base64_decode(&e->sigs[i].sig, &e->sigs[i].sig_len, s) < 0) {
+            if (!e->damage)
+                e->damage = xasprintf("%s.sig: %s", path, ic_error_last());
+            e->sigs[i].sig = (unsigned char *)xstrdup(s);
+            e->sigs[i].sig_len = strlen(s);
         }
     }
 cleanup:

@@ -25,6 +25,9 @@ typedef struct ic_dsse_envelope {
     size_t payload_len;
     ic_dsse_sig *sigs; /* owned array */
     size_t nsigs;
+    /* set when the payload or a signature is not base64: the envelope was
+     * altered; it is kept (raw text as bytes) so that it fails to verify */
+    char *damage; /* owned, e.g. "$.signatures[0].sig: invalid base64" */
 } ic_dsse_envelope;
 
 /* "DSSEv1" SP len(type) SP type SP len(body) SP body, appended to out. */
