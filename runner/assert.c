@@ -79,8 +79,9 @@ ic_eval_json(ic_eval *ev)
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static int
-regex_match(const char *re, const char *s, char *msg, size_t msglen, int *ok)
+int
+ic_assert_regex_match(const char *re, const char *s, char *msg, size_t msglen,
+                      int *ok)
 {
     regex_t rx;
     int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
@@ -114,8 +115,8 @@ ic_assert_number(const json_t *v, double *out)
 
 /* A number as XML Schema writes it (exponents allowed, unlike XPath 1.0
  * number()); NaN when the text is not one number. */
-static double
-text_number(const char *s)
+double
+ic_assert_text_number(const char *s)
 {
     char *end;
     double d;
@@ -147,9 +148,9 @@ compare(const char *op, double a, double b)
 }
 
 /* Apply every comparison operator present in spec to x. */
-static ic_outcome
-numeric_ops(const json_t *spec, double x, const char *what, char *msg,
-            size_t msglen)
+ic_outcome
+ic_assert_numeric_ops(const json_t *spec, double x, const char *what, char *msg,
+                      size_t msglen)
 {
     for (size_t i = 0; ic_assert_ops[i]; i++) {
         const json_t *v = json_object_get(spec, ic_assert_ops[i]);
@@ -173,8 +174,8 @@ numeric_ops(const json_t *spec, double x, const char *what, char *msg,
     return IC_PASSED;
 }
 
-static int
-has_ops(const json_t *spec)
+int
+ic_assert_has_ops(const json_t *spec)
 {
     for (size_t i = 0; ic_assert_ops[i]; i++)
         if (json_object_get(spec, ic_assert_ops[i]))
@@ -183,14 +184,14 @@ has_ops(const json_t *spec)
 }
 
 /* count: a number, or an object of comparison operators */
-static ic_outcome
-count_check(const json_t *want, double n, const char *what, char *msg,
-            size_t msglen)
+ic_outcome
+ic_assert_count_check(const json_t *want, double n, const char *what, char *msg,
+                      size_t msglen)
 {
     double w;
 
     if (json_is_object(want))
-        return numeric_ops(want, n, what, msg, msglen);
+        return ic_assert_numeric_ops(want, n, what, msg, msglen);
     if (ic_assert_number(want, &w) < 0) {
         snprintf(msg, msglen, "%s: count is not a number", what);
         return IC_CANTTELL;
@@ -202,8 +203,8 @@ count_check(const json_t *want, double n, const char *what, char *msg,
     return IC_PASSED;
 }
 
-static void
-clip(char *dst, size_t len, const char *s)
+void
+ic_assert_clip(char *dst, size_t len, const char *s)
 {
     size_t n = strlen(s);
 
@@ -260,7 +261,7 @@ eval_header(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         snprintf(msg, msglen, "header %s: missing", name);
         return IC_FAILED;
     }
-    clip(shown, sizeof(shown), value);
+    ic_assert_clip(shown, sizeof(shown), value);
     if ((v = json_object_get(a, "equals"))) {
         if (strcmp(value, json_string_value(v)) == 0)
             return IC_PASSED;
@@ -269,238 +270,14 @@ eval_header(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         return IC_FAILED;
     }
     v = json_object_get(a, "matches");
-    if (regex_match(json_string_value(v), value, msg, msglen, &ok) < 0)
+    if (ic_assert_regex_match(json_string_value(v), value, msg, msglen, &ok) <
+        0)
         return IC_CANTTELL;
     if (ok)
         return IC_PASSED;
     snprintf(msg, msglen, "header %s: \"%s\" does not match /%s/", name, shown,
              json_string_value(v));
     return IC_FAILED;
-}
-
-static ic_outcome
-eval_xpath(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
-{
-    const char *expr = json_string_value(json_object_get(a, "xpath"));
-    ic_xml *x = ic_eval_xml(ev);
-    ic_xpath_result r;
-    ic_outcome o = IC_PASSED;
-    const json_t *v;
-    char shown[160];
-    int ok;
-
-    if (!x) {
-        snprintf(msg, msglen, "%s", ev->xml_err);
-        return IC_FAILED;
-    }
-    if (ic_xml_xpath(x, expr, &r, msg, msglen) < 0)
-        return IC_CANTTELL;
-    if ((v = json_object_get(a, "exists"))) {
-        int present = r.type == IC_XPATH_NODESET ? r.count > 0 : r.boolean;
-
-        if (present != json_is_true(v)) {
-            snprintf(msg, msglen, "%s: expected %s", expr,
-                     json_is_true(v) ? "a match, found none"
-                                     : "no match, found one");
-            o = IC_FAILED;
-            goto done;
-        }
-    }
-    if ((v = json_object_get(a, "count"))) {
-        char what[200];
-
-        snprintf(what, sizeof(what), "%s", expr);
-        o = count_check(v, (double)r.count, what, msg, msglen);
-        if (o != IC_PASSED)
-            goto done;
-    }
-    if ((v = json_object_get(a, "true"))) {
-        if (r.boolean != json_is_true(v)) {
-            snprintf(msg, msglen, "%s: expected %s, found %s", expr,
-                     json_is_true(v) ? "true" : "false",
-                     r.boolean ? "true" : "false");
-            o = IC_FAILED;
-            goto done;
-        }
-    }
-    if ((v = json_object_get(a, "equals"))) {
-        char *want = ic_json_scalar_text(v);
-
-        if (r.type == IC_XPATH_NODESET && r.count == 0) {
-            snprintf(msg, msglen, "%s: expected \"%s\", found nothing", expr,
-                     want);
-            o = IC_FAILED;
-        } else if (strcmp(r.string, want) != 0) {
-            clip(shown, sizeof(shown), r.string);
-            snprintf(msg, msglen, "%s: expected \"%s\", found \"%s\"", expr,
-                     want, shown);
-            o = IC_FAILED;
-        }
-        free(want);
-        if (o != IC_PASSED)
-            goto done;
-    }
-    if ((v = json_object_get(a, "matches"))) {
-        const char *re = json_string_value(v);
-
-        if (r.type == IC_XPATH_NODESET) {
-            if (r.count == 0) {
-                snprintf(msg, msglen, "%s: nothing to match against /%s/", expr,
-                         re);
-                o = IC_FAILED;
-                goto done;
-            }
-            for (size_t i = 0; i < r.count; i++) {
-                if (regex_match(re, r.strings[i], msg, msglen, &ok) < 0) {
-                    o = IC_CANTTELL;
-                    goto done;
-                }
-                if (!ok) {
-                    clip(shown, sizeof(shown), r.strings[i]);
-                    snprintf(msg, msglen,
-                             "%s: \"%s\" (node %zu of %zu) does not match "
-                             "/%s/",
-                             expr, shown, i + 1, r.count, re);
-                    o = IC_FAILED;
-                    goto done;
-                }
-            }
-        } else {
-            if (regex_match(re, r.string, msg, msglen, &ok) < 0) {
-                o = IC_CANTTELL;
-                goto done;
-            }
-            if (!ok) {
-                clip(shown, sizeof(shown), r.string);
-                snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", expr,
-                         shown, re);
-                o = IC_FAILED;
-                goto done;
-            }
-        }
-    }
-    if (has_ops(a)) {
-        if (r.type == IC_XPATH_NODESET && r.count == 0) {
-            snprintf(msg, msglen, "%s: no value to compare", expr);
-            o = IC_FAILED;
-            goto done;
-        }
-        if (r.type != IC_XPATH_NODESET) {
-            o = numeric_ops(
-                a, r.type == IC_XPATH_STRING ? text_number(r.string) : r.number,
-                expr, msg, msglen);
-            goto done;
-        }
-        /* every selected node must satisfy the comparison */
-        for (size_t i = 0; i < r.count && o == IC_PASSED; i++) {
-            double val = text_number(r.strings[i]);
-            char what[300];
-
-            if (isnan(val)) {
-                clip(shown, sizeof(shown), r.strings[i]);
-                snprintf(msg, msglen,
-                         "%s: \"%s\" (node %zu of %zu) is not "
-                         "a number",
-                         expr, shown, i + 1, r.count);
-                o = IC_FAILED;
-                break;
-            }
-            if (r.count > 1)
-                snprintf(what, sizeof(what), "%s (node %zu of %zu)", expr,
-                         i + 1, r.count);
-            else
-                snprintf(what, sizeof(what), "%s", expr);
-            o = numeric_ops(a, val, what, msg, msglen);
-        }
-    }
-done:
-    ic_xpath_result_dispose(&r);
-    return o;
-}
-
-static ic_outcome
-eval_xsd(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
-{
-    const char *key = json_string_value(json_object_get(a, "xsd"));
-    const json_t *entry = json_object_get(ev->schemas, key);
-    const char *url = key, *pin = NULL;
-    ic_xml *x;
-
-    if (json_is_string(entry)) {
-        url = json_string_value(entry);
-    } else if (json_is_object(entry)) {
-        url = json_string_value(json_object_get(entry, "url"));
-        pin = json_string_value(json_object_get(entry, "sha256"));
-    }
-    x = ic_eval_xml(ev);
-    if (!x) {
-        snprintf(msg, msglen, "%s", ev->xml_err);
-        return IC_FAILED;
-    }
-    if (!ev->schema_cache) {
-        snprintf(msg, msglen, "no schema support in this context");
-        return IC_CANTTELL;
-    }
-    return ic_schemas_validate(ev->schema_cache, url, pin, x, msg, msglen);
-}
-
-static ic_outcome
-eval_ogc_exception(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
-{
-    static const char report[] = "/*[local-name()='ServiceExceptionReport' or "
-                                 "local-name()='ExceptionReport']";
-    static const char codes[] = "/*/*[local-name()='ServiceException']/@code | "
-                                "/*/*[local-name()='Exception']/@exceptionCode";
-    const json_t *want = json_object_get(a, "ogc_exception");
-    ic_xml *x = ic_eval_xml(ev);
-    ic_xpath_result r, c;
-    ic_outcome o = IC_FAILED;
-    char found[200] = "";
-
-    if (!x) {
-        char head[40];
-        size_t n = ev->resp->body_len < 30 ? ev->resp->body_len : 30;
-
-        for (size_t i = 0; i < n; i++) {
-            unsigned char ch = ev->resp->body[i];
-            head[i] = ch >= 32 && ch < 127 ? (char)ch : '.';
-        }
-        head[n] = '\0';
-        snprintf(msg, msglen,
-                 "expected an OGC exception report, found a non-XML body "
-                 "(%s, starts \"%s\")",
-                 ic_response_header(ev->resp, "Content-Type")
-                     ? ic_response_header(ev->resp, "Content-Type")
-                     : "no content type",
-                 head);
-        return IC_FAILED;
-    }
-    if (ic_xml_xpath(x, report, &r, msg, msglen) < 0)
-        return IC_CANTTELL;
-    if (r.count == 0) {
-        snprintf(msg, msglen, "expected an OGC exception report");
-        ic_xpath_result_dispose(&r);
-        return IC_FAILED;
-    }
-    ic_xpath_result_dispose(&r);
-    if (ic_xml_xpath(x, codes, &c, msg, msglen) < 0)
-        return IC_CANTTELL;
-    for (size_t i = 0; i < c.count; i++) {
-        size_t used = strlen(found);
-
-        snprintf(found + used, sizeof(found) - used, "%s%s", i ? ", " : "",
-                 c.strings[i]);
-        if (json_is_string(want) &&
-            strcmp(c.strings[i], json_string_value(want)) == 0)
-            o = IC_PASSED;
-    }
-    if (json_is_true(want))
-        o = IC_PASSED;
-    if (o != IC_PASSED)
-        snprintf(msg, msglen, "expected exception code %s, found %s",
-                 json_string_value(want), c.count ? found : "no code");
-    ic_xpath_result_dispose(&c);
-    return o;
 }
 
 static const char *
@@ -580,7 +357,7 @@ eval_json_ptr(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
         if (!ok) {
             char *want = ic_json_scalar_text(w), *got = ic_json_scalar_text(v);
 
-            clip(shown, sizeof(shown), got);
+            ic_assert_clip(shown, sizeof(shown), got);
             snprintf(msg, msglen, "%s: expected %s, found %s", ptr, want,
                      shown);
             free(want);
@@ -596,11 +373,11 @@ eval_json_ptr(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
                      json_type_name(v));
             return IC_FAILED;
         }
-        if (regex_match(json_string_value(w), json_string_value(v), msg, msglen,
-                        &ok) < 0)
+        if (ic_assert_regex_match(json_string_value(w), json_string_value(v),
+                                  msg, msglen, &ok) < 0)
             return IC_CANTTELL;
         if (!ok) {
-            clip(shown, sizeof(shown), json_string_value(v));
+            ic_assert_clip(shown, sizeof(shown), json_string_value(v));
             snprintf(msg, msglen, "%s: \"%s\" does not match /%s/", ptr, shown,
                      json_string_value(w));
             return IC_FAILED;
@@ -617,28 +394,19 @@ eval_json_ptr(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
                      json_type_name(v));
             return IC_FAILED;
         }
-        o = count_check(w, n, ptr, msg, msglen);
+        o = ic_assert_count_check(w, n, ptr, msg, msglen);
         if (o != IC_PASSED)
             return o;
     }
-    if (has_ops(a)) {
+    if (ic_assert_has_ops(a)) {
         if (!json_is_number(v)) {
             snprintf(msg, msglen, "%s: expected a number, found %s", ptr,
                      json_type_name(v));
             return IC_FAILED;
         }
-        return numeric_ops(a, json_number_value(v), ptr, msg, msglen);
+        return ic_assert_numeric_ops(a, json_number_value(v), ptr, msg, msglen);
     }
     return IC_PASSED;
-}
-
-static ic_outcome
-eval_xml_wf(ic_eval *ev, char *msg, size_t msglen)
-{
-    if (ic_eval_xml(ev))
-        return IC_PASSED;
-    snprintf(msg, msglen, "%s", ev->xml_err);
-    return IC_FAILED;
 }
 
 static const char *
@@ -691,13 +459,13 @@ ic_assert_eval(ic_eval *ev, const json_t *a, char *msg, size_t msglen)
     else if (strcmp(kind, "header") == 0)
         o = eval_header(ev, a, msg, msglen);
     else if (strcmp(kind, "xml") == 0)
-        o = eval_xml_wf(ev, msg, msglen);
+        o = ic_assert_xml_wf(ev, msg, msglen);
     else if (strcmp(kind, "xpath") == 0)
-        o = eval_xpath(ev, a, msg, msglen);
+        o = ic_assert_xpath(ev, a, msg, msglen);
     else if (strcmp(kind, "xsd") == 0)
-        o = eval_xsd(ev, a, msg, msglen);
+        o = ic_assert_xsd(ev, a, msg, msglen);
     else if (strcmp(kind, "ogc_exception") == 0)
-        o = eval_ogc_exception(ev, a, msg, msglen);
+        o = ic_assert_ogc_exception(ev, a, msg, msglen);
     else if (strcmp(kind, "json") == 0)
         o = eval_json_ptr(ev, a, msg, msglen);
     else if (strcmp(kind, "stanag4774") == 0)

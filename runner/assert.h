@@ -25,7 +25,7 @@ typedef struct ic_eval {
     const ic_scope *scope; /* borrowed: variables and parameters, or NULL */
     json_t *annotations;   /* borrowed: the result object; assertions may
                               add what they derived (e.g. releasability) */
-    ic_xml *xml; /* owned, lazily parsed */
+    ic_xml *xml;           /* owned, lazily parsed */
     int xml_done;
     char xml_err[256];
     json_t *json; /* owned, lazily parsed */

@@ -31,6 +31,11 @@ typedef struct ic_image {
  */
 int ic_image_decode(ic_image *out, const unsigned char *data, size_t len,
                     size_t max_pixels);
+/* Like ic_image_decode, telling a bad image from one that is too large to
+ * decode (its format and size are still filled in, without pixels). */
+enum { IC_IMAGE_OK = 0, IC_IMAGE_BAD = 1, IC_IMAGE_TOO_LARGE = 2 };
+int ic_image_read(ic_image *out, const unsigned char *data, size_t len,
+                  size_t max_pixels);
 /* Free the pixels and empty the struct; accepts NULL. */
 void ic_image_dispose(ic_image *img);
 

@@ -40,8 +40,7 @@ int ic_file_write_atomic(const char *path, const void *data, size_t len,
                          int mode);
 /* The same, but never replacing an existing file (IC_EINPUT if it exists):
  * the temp file is hard-linked into place. */
-int ic_file_write_new(const char *path, const void *data, size_t len,
-                      int mode);
+int ic_file_write_new(const char *path, const void *data, size_t len, int mode);
 
 #define IC_SHA256_HEX_LEN 64
 /* out must hold IC_SHA256_HEX_LEN + 1 bytes. */
