@@ -11,33 +11,8 @@ set -eu
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 abs_top_srcdir=${abs_top_srcdir:-$(cd "$srcdir" && pwd)}
-isrcert=${ISRCERT:-./isrcert}
-mapserv=${MAPSERV:-/usr/lib/cgi-bin/mapserv}
-harness=$srcdir/tests/mapserver
-
-skip() {
-    echo "SKIP: $*" >&2
-    exit 77
-}
-[ -x "$mapserv" ] || skip "$mapserv not found (apt-get install cgi-mapserver)"
-command -v lighttpd >/dev/null 2>&1 || [ -x /usr/sbin/lighttpd ] ||
-    skip "lighttpd not found (apt-get install lighttpd)"
-command -v curl >/dev/null 2>&1 || skip "curl not found"
-command -v jq >/dev/null 2>&1 || skip "jq not found (apt-get install jq)"
-[ -x "$isrcert" ] || {
-    echo "FAIL: $isrcert not built" >&2
-    exit 1
-}
-
-state=$(mktemp -d "${TMPDIR:-/tmp}/isrcert-mapserver.XXXXXX")
-# shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-    "$harness/stop.sh" "$state" || true
-    rm -rf "$state"
-}
-trap cleanup EXIT
-
-"$harness/start.sh" "$state" >/dev/null
+# shellcheck source=tests/mapserver/lib.sh
+. "$srcdir/tests/mapserver/lib.sh"
 
 catalog=$abs_top_srcdir/../shared/schemas/catalog.xml
 if [ ! -f "$catalog" ]; then

@@ -10,26 +10,8 @@ set -eu
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 abs_top_srcdir=${abs_top_srcdir:-$(cd "$srcdir" && pwd)}
-isrcert=${ISRCERT:-./isrcert}
-harness=$srcdir/tests/mapserver
-
-skip() {
-    echo "SKIP: $*" >&2
-    exit 77
-}
-[ -x "${MAPSERV:-/usr/lib/cgi-bin/mapserv}" ] || skip "mapserv not found"
-command -v lighttpd >/dev/null 2>&1 || [ -x /usr/sbin/lighttpd ] ||
-    skip "lighttpd not found"
-command -v jq >/dev/null 2>&1 || skip "jq not found"
-
-state=$(mktemp -d "${TMPDIR:-/tmp}/isrcert-tamper.XXXXXX")
-# shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-    "$harness/stop.sh" "$state" >/dev/null 2>&1 || true
-    rm -rf "$state"
-}
-trap cleanup EXIT
-"$harness/start.sh" "$state" >/dev/null
+# shellcheck source=tests/mapserver/lib.sh
+. "$srcdir/tests/mapserver/lib.sh"
 
 catalog=$abs_top_srcdir/../shared/schemas/catalog.xml
 [ -f "$catalog" ] && XML_CATALOG_FILES=$catalog && export XML_CATALOG_FILES
