@@ -53,44 +53,65 @@ silent_structured(void *ctx, xmlErrorPtr e)
     (void)e;
 }
 
-static xmlParserInputPtr
-offline_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+/* The local file a schema URL or system id maps to through the catalogs
+ * (or that it already names); NULL when only the network has it. The
+ * SHA-256 of the file goes to sha. */
+static char *
+resolve_offline(const char *url, const char *id, char *sha)
 {
-    ic_schemas *s = compiling;
-    xmlChar *resolved = NULL;
-    char *unescaped = NULL;
-    const char *path;
-    char sha[IC_SHA256_HEX_LEN + 1];
-    xmlParserInputPtr in;
+    xmlChar *resolved = xmlCatalogResolveURI((const xmlChar *)url);
+    char *path = NULL;
+    const char *p;
 
-    if (!s || !url)
-        return NULL;
-    resolved = xmlCatalogResolveURI((const xmlChar *)url);
     if (!resolved)
         resolved = xmlCatalogResolveSystem((const xmlChar *)url);
     if (!resolved && id)
         resolved = xmlCatalogResolvePublic((const xmlChar *)id);
-    path = resolved ? (const char *)resolved : url;
-    if (strncmp(path, "file://", 7) == 0) {
+    p = resolved ? (const char *)resolved : url;
+    if (strncmp(p, "file://", 7) == 0) {
         /* catalogs write file URIs: %20 and friends are escapes */
-        unescaped = xmlURIUnescapeString(path + 7, 0, NULL);
-        if (unescaped)
-            path = unescaped;
-        else
-            path += 7;
-    }
-    if (strstr(path, "://") || ic_sha256_file_hex(sha, path) < 0) {
-        if (!s->missing)
-            s->missing = xstrdup(url);
-        xmlFree(resolved);
+        char *unescaped = xmlURIUnescapeString(p + 7, 0, NULL);
+
+        path = xstrdup(unescaped ? unescaped : p + 7);
         xmlFree(unescaped);
+    } else {
+        path = xstrdup(p);
+    }
+    xmlFree(resolved);
+    if (strstr(path, "://") || ic_sha256_file_hex(sha, path) < 0) {
+        free(path);
         return NULL;
     }
-    json_array_append_new(s->loaded, json_pack("{s:s, s:s, s:s}", "url", url,
-                                               "path", path, "sha256", sha));
+    return path;
+}
+
+static xmlParserInputPtr
+offline_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    ic_schemas *s = compiling;
+    char sha[IC_SHA256_HEX_LEN + 1], *path;
+    xmlParserInputPtr in;
+    size_t i;
+    json_t *f;
+
+    if (!s || !url)
+        return NULL;
+    path = resolve_offline(url, id, sha);
+    if (!path) {
+        if (!s->missing)
+            s->missing = xstrdup(url);
+        return NULL;
+    }
+    json_array_foreach (s->loaded, i, f) {
+        if (strcmp(json_string_value(json_object_get(f, "url")), url) == 0)
+            break;
+    }
+    if (i == json_array_size(s->loaded))
+        json_array_append_new(s->loaded,
+                              json_pack("{s:s, s:s, s:s}", "url", url, "path",
+                                        path, "sha256", sha));
     in = xmlNewInputFromFile(ctxt, path);
-    xmlFree(resolved);
-    xmlFree(unescaped);
+    free(path);
     return in;
 }
 
@@ -331,42 +352,117 @@ ic_schemas_free(ic_schemas *s)
     free(s);
 }
 
+/* Compile the schema at url (for the namespace ns) together with extra
+ * schemas (a JSON array of [namespace, location]) that the document
+ * declares for its extensions, e.g. SLD elements in WMS capabilities. */
 static schema_entry *
-compile(ic_schemas *s, const char *url)
+compile(ic_schemas *s, const char *url, const char *ns, const json_t *extra)
 {
     schema_entry *e;
     xmlSchemaParserCtxtPtr pctxt;
-    size_t first = json_array_size(s->loaded);
+    char *key = NULL, *main_path;
+    ic_buf wrapper;
+    json_t *pair;
+    size_t i;
 
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->entries[i].url, url) == 0)
+    ic_buf_init(&wrapper, 0);
+    key = xstrdup(url);
+    json_array_foreach (extra, i, pair) {
+        char *k =
+            xasprintf("%s %s", key, json_string_value(json_array_get(pair, 1)));
+
+        free(key);
+        key = k;
+    }
+    for (i = 0; i < s->n; i++)
+        if (strcmp(s->entries[i].url, key) == 0) {
+            free(key);
             return &s->entries[i];
+        }
     s->entries = xrealloc(s->entries, (s->n + 1) * sizeof(*s->entries));
     e = &s->entries[s->n++];
     memset(e, 0, sizeof(*e));
-    e->url = xstrdup(url);
+    e->url = key;
+    main_path = resolve_offline(url, NULL, e->sha256);
+    free(main_path);
     free(s->missing);
     s->missing = NULL;
     compiling = s;
-    pctxt = xmlSchemaNewParserCtxt(url);
+    if (json_array_size(extra) == 0) {
+        pctxt = xmlSchemaNewParserCtxt(url);
+    } else {
+        /* a schema that only imports the others; every location still goes
+         * through the offline loader */
+        ic_buf_appendf(
+            &wrapper,
+            "<xs:schema xmlns:xs=\"http://www.w3.org/2001/"
+            "XMLSchema\">\n<xs:import%s%s%s schemaLocation=\"%s\"/>\n",
+            ns ? " namespace=\"" : "", ns ? ns : "", ns ? "\"" : "", url);
+        json_array_foreach (extra, i, pair) {
+            ic_buf_appendf(&wrapper,
+                           "<xs:import namespace=\"%s\" "
+                           "schemaLocation=\"%s\"/>\n",
+                           json_string_value(json_array_get(pair, 0)),
+                           json_string_value(json_array_get(pair, 1)));
+        }
+        ic_buf_appendf(&wrapper, "</xs:schema>\n");
+        pctxt = xmlSchemaNewMemParserCtxt(wrapper.data, (int)wrapper.len);
+    }
     if (pctxt) {
         xmlSchemaSetParserStructuredErrors(pctxt, silent_structured, NULL);
         e->schema = xmlSchemaParse(pctxt);
         xmlSchemaFreeParserCtxt(pctxt);
     }
     compiling = NULL;
-    if (json_array_size(s->loaded) > first)
-        snprintf(e->sha256, sizeof(e->sha256), "%s",
-                 json_string_value(json_object_get(
-                     json_array_get(s->loaded, first), "sha256")));
+    ic_buf_dispose(&wrapper);
     if (!e->schema && s->missing)
         e->error = xasprintf(
-            "schema %s is not available offline (needed: %s); add it to an "
-            "XML catalog with --catalog FILE or XML_CATALOG_FILES",
-            url, s->missing);
+            "schema %s%s is not available offline (missing: %s); add it to "
+            "an XML catalog with --catalog FILE or XML_CATALOG_FILES",
+            url,
+            json_array_size(extra) ? " with the extensions the document "
+                                     "declares"
+                                   : "",
+            s->missing);
     else if (!e->schema)
         e->error = xasprintf("schema %s could not be compiled", url);
     return e;
+}
+
+/* [namespace, location] pairs of the root's xsi:schemaLocation, except the
+ * root's own namespace (the suite names that schema, never the document). */
+static json_t *
+declared_extensions(ic_xml *x, const char **root_ns)
+{
+    xmlNodePtr root = xmlDocGetRootElement(x->doc);
+    xmlChar *loc = xmlGetNsProp(
+        root, (const xmlChar *)"schemaLocation",
+        (const xmlChar *)"http://www.w3.org/2001/XMLSchema-instance");
+    json_t *pairs = json_array();
+    const char *p = (const char *)loc;
+
+    *root_ns = root->ns ? (const char *)root->ns->href : NULL;
+    while (p && *p) {
+        size_t n1, n2;
+        const char *loc2;
+
+        p += strspn(p, " \t\r\n");
+        n1 = strcspn(p, " \t\r\n");
+        loc2 = p + n1 + strspn(p + n1, " \t\r\n");
+        n2 = strcspn(loc2, " \t\r\n");
+        if (!n1 || !n2)
+            break;
+        char *ns = xstrndup(p, n1), *where = xstrndup(loc2, n2);
+        /* only plain URLs: nothing that could break out of the wrapper */
+        if ((!*root_ns || strcmp(ns, *root_ns) != 0) && !strpbrk(ns, "\"<>&") &&
+            !strpbrk(where, "\"<>&"))
+            json_array_append_new(pairs, json_pack("[s,s]", ns, where));
+        free(ns);
+        free(where);
+        p = loc2 + n2;
+    }
+    xmlFree(loc);
+    return pairs;
 }
 
 typedef struct errs {
@@ -391,12 +487,15 @@ ic_outcome
 ic_schemas_validate(ic_schemas *s, const char *url, const char *pin, ic_xml *x,
                     char *msg, size_t msglen)
 {
-    schema_entry *e = compile(s, url);
+    const char *root_ns = NULL;
+    json_t *extra = declared_extensions(x, &root_ns);
+    schema_entry *e = compile(s, url, root_ns, extra);
     xmlSchemaValidCtxtPtr v;
     char detail[400] = "";
     errs c = {detail, sizeof(detail), 0};
     int rc;
 
+    json_decref(extra);
     if (!e->schema) {
         snprintf(msg, msglen, "%s", e->error);
         return IC_CANTTELL;

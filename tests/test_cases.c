@@ -21,6 +21,8 @@
 
 #include <microhttpd.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "error.h"
 #include "jsonfile.h"
@@ -128,6 +130,80 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
     return rc;
 }
 
+/* PEM text of what write wrote into a memory BIO; allocated. */
+static char *
+bio_text(int (*write)(BIO *, void *), void *obj)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data, *text;
+    long n;
+
+    assert_non_null(b);
+    assert_int_equal(write(b, obj), 1);
+    n = BIO_get_mem_data(b, &data);
+    text = xstrndup(data, (size_t)n);
+    BIO_free(b);
+    return text;
+}
+
+static int
+write_key(BIO *b, void *key)
+{
+    return PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
+}
+
+static int
+write_cert(BIO *b, void *cert)
+{
+    return PEM_write_bio_X509(b, cert);
+}
+
+static void
+add_ext(X509 *cert, int nid, const char *value)
+{
+    X509V3_CTX ctx;
+    X509_EXTENSION *ext;
+
+    X509V3_set_ctx(&ctx, cert, cert, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    assert_non_null(ext);
+    assert_int_equal(X509_add_ext(cert, ext, -1), 1);
+    X509_EXTENSION_free(ext);
+}
+
+/* A fresh P-256 key and a self-signed certificate for 127.0.0.1, valid for
+ * an hour: the HTTPS server's key pair and, written to cert_path, the CA
+ * file a case may hand to the run. */
+static void
+make_tls_pair(char **key_pem, char **cert_pem, const char *cert_path)
+{
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *cert = X509_new();
+    X509_NAME *name;
+
+    assert_non_null(key);
+    assert_non_null(cert);
+    assert_int_equal(X509_set_version(cert, 2), 1);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), (long)getpid());
+    X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    assert_int_equal(X509_set_pubkey(cert, key), 1);
+    name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               (const unsigned char *)"127.0.0.1", -1, -1, 0);
+    assert_int_equal(X509_set_issuer_name(cert, name), 1);
+    add_ext(cert, NID_basic_constraints, "critical,CA:TRUE");
+    add_ext(cert, NID_subject_alt_name, "IP:127.0.0.1");
+    add_ext(cert, NID_subject_key_identifier, "hash");
+    assert_true(X509_sign(cert, key, EVP_sha256()) > 0);
+    *key_pem = bio_text(write_key, key);
+    *cert_pem = bio_text(write_cert, cert);
+    assert_int_equal(
+        ic_file_write_atomic(cert_path, *cert_pem, strlen(*cert_pem), 0644), 0);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+}
+
 static void
 write_json(const char *path, json_t *j)
 {
@@ -139,19 +215,31 @@ run_case(void **state)
 {
     const char *path = *state;
     json_t *c = NULL, *reply, *test, *suite, *expect, *run, *report = NULL;
-    json_t *res, *tmp;
+    json_t *res, *tmp, *v;
     canned can = {0};
     struct MHD_Daemon *d = NULL;
     char dir[] = "/tmp/isrcert-case-XXXXXX";
-    char *url, *p;
+    char *url, *p, *ca_path = NULL, *key_pem = NULL, *cert_pem = NULL;
     const char *behaviour, *q;
     unsigned short port = 1;
     ic_run_opts o;
-    int rc;
+    int rc, tls;
 
     assert_int_equal(ic_json_load_file(&c, path), 0);
     reply = json_object_get(c, "reply");
     behaviour = json_string_value(json_object_get(reply, "behaviour"));
+    tls = json_is_true(json_object_get(reply, "tls"));
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        fprintf(stderr, "%s: skipped: libmicrohttpd has no TLS support\n",
+                path);
+        json_decref(c);
+        skip();
+    }
+    assert_non_null(mkdtemp(dir));
+    if (tls) {
+        ca_path = ic_path_join(dir, "server-ca.pem");
+        make_tls_pair(&key_pem, &cert_pem, ca_path);
+    }
     can.reply = reply;
     if (json_object_get(reply, "body_b64")) {
         const char *b64 = json_string_value(json_object_get(reply, "body_b64"));
@@ -174,14 +262,20 @@ run_case(void **state)
         can.body = (unsigned char *)ic_buf_take(&b, &can.body_len);
     }
     if (!behaviour || strcmp(behaviour, "refused") != 0) {
-        d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-                                 MHD_USE_INTERNAL_POLLING_THREAD,
-                             0, NULL, NULL, answer, &can, MHD_OPTION_SOCK_ADDR,
-                             NULL, MHD_OPTION_END);
+        unsigned flags =
+            MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+
+        if (tls)
+            d = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, answer,
+                                 &can, MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+                                 MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                                 MHD_OPTION_END);
+        else
+            d = MHD_start_daemon(flags, 0, NULL, NULL, answer, &can,
+                                 MHD_OPTION_SOCK_ADDR, NULL, MHD_OPTION_END);
         assert_non_null(d);
         port = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)->port;
     }
-    assert_non_null(mkdtemp(dir));
     p = ic_path_join(dir, "suites");
     mkdir(p, 0755);
     free(p);
@@ -233,8 +327,8 @@ run_case(void **state)
     free(p);
     json_decref(tmp);
     q = json_string_value(json_object_get(c, "endpoint_query"));
-    url =
-        xasprintf("http://127.0.0.1:%u/x%s%s", port, q ? "?" : "", q ? q : "");
+    url = xasprintf("%s://127.0.0.1:%u/x%s%s", tls ? "https" : "http", port,
+                    q ? "?" : "", q ? q : "");
     tmp = json_pack("{s:{s:s}, s:{s:s}}", "system", "name", "case", "endpoints",
                     "e", url);
     if (json_object_get(c, "auth")) {
@@ -247,15 +341,29 @@ run_case(void **state)
     }
     free(url);
     p = ic_path_join(dir, "target.json");
+    run = json_object_get(c, "run");
+    /* the server's certificate as the CA: true gives it as --ca-file,
+     * "target" as the target's "tls": {"ca_file": ...} */
+    v = json_object_get(run, "ca_file_from_server");
+    if (json_is_string(v) && strcmp(json_string_value(v), "target") == 0)
+        json_object_set_new(tmp, "tls", json_pack("{s:s}", "ca_file", ca_path));
     write_json(p, tmp);
     json_decref(tmp);
 
     memset(&o, 0, sizeof(o));
     ic_http_opts_default(&o.http);
-    run = json_object_get(c, "run");
+    if (json_is_true(v))
+        o.http.ca_file = ca_path;
     if (json_object_get(run, "timeout"))
         o.http.timeout_ms =
             json_integer_value(json_object_get(run, "timeout")) * 1000;
+    char *catalog = NULL;
+    if (json_object_get(run, "catalog")) {
+        catalog =
+            ic_path_join(getenv("srcdir") ? getenv("srcdir") : IC_SRCDIR,
+                         json_string_value(json_object_get(run, "catalog")));
+        o.catalog = catalog;
+    }
     if (json_object_get(run, "max_body"))
         o.http.max_body =
             (size_t)json_integer_value(json_object_get(run, "max_body"));
@@ -296,6 +404,9 @@ run_case(void **state)
     if (d)
         MHD_stop_daemon(d);
     free(can.body);
+    free(ca_path);
+    free(key_pem);
+    free(cert_pem);
     json_decref(c);
     json_decref(suite);
     char *cmd = xasprintf("rm -rf '%s'", dir);
