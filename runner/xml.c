@@ -429,8 +429,27 @@ compile(ic_schemas *s, const char *url, const char *ns, const json_t *extra)
     return e;
 }
 
-/* [namespace, location] pairs of the root's xsi:schemaLocation, except the
- * root's own namespace (the suite names that schema, never the document). */
+/* Does any element or attribute of the tree use namespace ns? */
+static int
+uses_namespace(xmlNodePtr node, const char *ns)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (node->ns && strcmp((const char *)node->ns->href, ns) == 0)
+            return 1;
+        for (xmlAttrPtr a = node->properties; a; a = a->next)
+            if (a->ns && strcmp((const char *)a->ns->href, ns) == 0)
+                return 1;
+        if (uses_namespace(node->children, ns))
+            return 1;
+    }
+    return 0;
+}
+
+/* [namespace, location] pairs of the root's xsi:schemaLocation for the
+ * namespaces the document uses, except the root's own (the suite names
+ * that schema, never the document). */
 static json_t *
 declared_extensions(ic_xml *x, const char **root_ns)
 {
@@ -455,7 +474,7 @@ declared_extensions(ic_xml *x, const char **root_ns)
         char *ns = xstrndup(p, n1), *where = xstrndup(loc2, n2);
         /* only plain URLs: nothing that could break out of the wrapper */
         if ((!*root_ns || strcmp(ns, *root_ns) != 0) && !strpbrk(ns, "\"<>&") &&
-            !strpbrk(where, "\"<>&"))
+            !strpbrk(where, "\"<>&") && uses_namespace(root, ns))
             json_array_append_new(pairs, json_pack("[s,s]", ns, where));
         free(ns);
         free(where);

@@ -26,6 +26,7 @@
 
 #include "error.h"
 #include "jsonfile.h"
+#include "cli.h"
 #include "run.h"
 #include "util.h"
 
@@ -204,6 +205,26 @@ make_tls_pair(char **key_pem, char **cert_pem, const char *cert_path)
     EVP_PKEY_free(key);
 }
 
+/* No file of the run directory may contain text. */
+static void
+assert_absent(const char *dir, const char *text, const char *casefile)
+{
+    static const char *const files[] = {"report.json", "junit.xml",
+                                        "evidence.warc", "report.html",
+                                        "earl.jsonld"};
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char *p = ic_path_join(dir, files[i]), *data = NULL;
+        size_t len = 0;
+
+        assert_int_equal(ic_file_read(&data, &len, p), 0);
+        if (memmem(data, len, text, strlen(text)))
+            fail_msg("%s: \"%s\" appears in %s", casefile, text, p);
+        free(data);
+        free(p);
+    }
+}
+
 static void
 write_json(const char *path, json_t *j)
 {
@@ -370,7 +391,8 @@ run_case(void **state)
     char *profile = ic_path_join(dir, "profiles/p.json");
     o.profile = profile;
     o.target = p;
-    rc = ic_run_execute(&report, &o, NULL);
+    char *out = ic_path_join(dir, "run");
+    rc = ic_cli_run_write(&o, out, &report);
     if (rc < 0)
         fail_msg("%s: run failed: %s", path, ic_error_last());
     /* the expectation is about the last result (the last test) */
@@ -398,6 +420,11 @@ run_case(void **state)
                      val ? val : "(none)", re);
         regfree(&rx);
     }
+    if (json_object_get(expect, "absent"))
+        assert_absent(out, json_string_value(json_object_get(expect, "absent")),
+                      path);
+    free(out);
+    free(catalog);
     json_decref(report);
     free(profile);
     free(p);
