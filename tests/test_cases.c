@@ -317,6 +317,19 @@ run_case(void **state)
                     "id", "c", "title", "C", "files", "tests.json");
     json_object_update(suite, tmp);
     json_decref(tmp);
+    /* the canned server under two origins, for absolute-URL requests */
+    if (!json_object_get(suite, "parameters"))
+        json_object_set_new(suite, "parameters", json_object());
+    tmp = json_object_get(suite, "parameters");
+    {
+        char *a = xasprintf("http://127.0.0.1:%u", port);
+        char *b = xasprintf("http://localhost:%u", port);
+
+        json_object_set_new(tmp, "server", json_string(a));
+        json_object_set_new(tmp, "server_alias", json_string(b));
+        free(a);
+        free(b);
+    }
     p = ic_path_join(dir, "suites/case/suite.json");
     write_json(p, suite);
     free(p);
