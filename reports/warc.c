@@ -420,10 +420,11 @@ parse_length(size_t *out, const char *s)
     return 0;
 }
 
-static int
-read_records(const char *path, const unsigned char *data, size_t size,
-             ic_warc_record_fn fn, void *ctx)
+int
+ic_warc_read_buffer(const char *path, const void *buf, size_t size,
+                    ic_warc_record_fn fn, void *ctx)
 {
+    const unsigned char *data = buf;
     size_t pos = 0;
     fields f;
     int rc = IC_OK;
@@ -532,8 +533,8 @@ ic_warc_read(const char *path, ic_warc_record_fn fn, void *ctx)
             goto cleanup;
         }
     }
-    rc = read_records(path, map == MAP_FAILED ? NULL : map, (size_t)st.st_size,
-                      fn, ctx);
+    rc = ic_warc_read_buffer(path, map == MAP_FAILED ? NULL : map,
+                             (size_t)st.st_size, fn, ctx);
 cleanup:
     if (map != MAP_FAILED)
         munmap(map, (size_t)st.st_size);

@@ -54,5 +54,9 @@ typedef int (*ic_warc_record_fn)(const ic_warc_record *rec, void *ctx);
 /* Walk the records of a WARC file; a malformed archive is IC_EINPUT naming
  * the byte offset. */
 int ic_warc_read(const char *path, ic_warc_record_fn fn, void *ctx);
+/* The same over an archive already in memory; path only names it in
+ * messages. */
+int ic_warc_read_buffer(const char *path, const void *data, size_t size,
+                        ic_warc_record_fn fn, void *ctx);
 
 #endif

@@ -111,6 +111,31 @@ capture_json(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
     return 0;
 }
 
+/* A header value as a JSON string. HTTP allows bytes above 0x7f in field
+ * values (obs-text, historically ISO-8859-1); JSON strings must be UTF-8,
+ * so a value that is not valid UTF-8 is read as ISO-8859-1. */
+static json_t *
+header_string(const char *v)
+{
+    json_t *s = json_string(v);
+    ic_buf b;
+
+    if (s)
+        return s;
+    ic_buf_init(&b, 0);
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        char two[2] = {(char)(0xc0 | (*p >> 6)), (char)(0x80 | (*p & 0x3f))};
+
+        if (*p < 0x80)
+            ic_buf_append(&b, p, 1);
+        else
+            ic_buf_append(&b, two, 2);
+    }
+    s = json_string(b.data ? b.data : "");
+    ic_buf_dispose(&b);
+    return s;
+}
+
 int
 ic_capture_eval(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
                 size_t msglen)
@@ -128,7 +153,7 @@ ic_capture_eval(ic_eval *ev, const json_t *spec, json_t **value, char *msg,
                  json_string_value(h));
         return -1;
     }
-    *value = json_string(v);
+    *value = header_string(v);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assert.h"
 #include "http.h"
 #include "jsonptr.h"
 #include "template.h"
@@ -160,6 +161,38 @@ test_template_url_merge(void **state)
     json_decref(q);
 }
 
+/* A header value in ISO-8859-1 (HTTP obs-text) is captured as that text
+ * in UTF-8, not lost: found by tests/fuzz/fuzz_assert. */
+static void
+test_template_capture_header_bytes(void **state)
+{
+    static const char raw[] = "HTTP/1.1 200 OK\r\n"
+                              "ETag: \"\xe9t\xe9\"\r\n"
+                              "X-U: caf\xc3\xa9\r\n\r\n";
+    json_t *etag = json_pack("{s:s}", "header", "ETag");
+    json_t *xu = json_pack("{s:s}", "header", "X-U");
+    json_t *value = NULL;
+    ic_response resp;
+    ic_eval ev;
+    char msg[200];
+
+    (void)state;
+    ic_response_init(&resp);
+    assert_int_equal(ic_response_parse_headers(&resp, raw, strlen(raw)), 0);
+    ic_eval_init(&ev, &resp, NULL, NULL, NULL);
+    assert_int_equal(ic_capture_eval(&ev, etag, &value, msg, sizeof(msg)), 0);
+    assert_non_null(value);
+    assert_string_equal(json_string_value(value), "\"\xc3\xa9t\xc3\xa9\"");
+    json_decref(value);
+    assert_int_equal(ic_capture_eval(&ev, xu, &value, msg, sizeof(msg)), 0);
+    assert_string_equal(json_string_value(value), "caf\xc3\xa9");
+    json_decref(value);
+    ic_eval_dispose(&ev);
+    ic_response_dispose(&resp);
+    json_decref(etag);
+    json_decref(xu);
+}
+
 int
 main(void)
 {
@@ -169,6 +202,7 @@ main(void)
         cmocka_unit_test(test_template_json_deep),
         cmocka_unit_test(test_template_jsonptr),
         cmocka_unit_test(test_template_url_merge),
+        cmocka_unit_test(test_template_capture_header_bytes),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -346,6 +346,55 @@ test_warc_callback_stops(void **state)
     free(dir);
 }
 
+static int
+count_records(const ic_warc_record *rec, void *ctx)
+{
+    int *n = ctx;
+
+    assert_true(rec->block_len == 0 || rec->block != NULL);
+    ++*n;
+    return 0;
+}
+
+/* ic_warc_read_buffer reads what ic_warc_read reads, and every truncation
+ * of an archive (in an exact-size copy, so ASan sees any read past the end)
+ * is either fewer whole records (cut at a record boundary: the evidence
+ * references catch those) or IC_EINPUT naming an offset. */
+static void
+test_warc_read_buffer_truncated(void **state)
+{
+    char *dir = tmpdir(), *path, *data = NULL;
+    size_t len = 0;
+    ic_warc_ref ok, bad;
+    int n = 0;
+
+    (void)state;
+    path = write_archive(dir, &ok, &bad);
+    assert_int_equal(ic_file_read(&data, &len, path), 0);
+    assert_int_equal(ic_warc_read_buffer(path, data, len, count_records, &n),
+                     0);
+    assert_int_equal(n, 5);
+    for (size_t cut = 0; cut < len; cut++) {
+        char *copy = xmalloc(cut ? cut : 1);
+        int rc;
+
+        memcpy(copy, data, cut);
+        n = 0;
+        rc = ic_warc_read_buffer("cut.warc", copy, cut, count_records, &n);
+        free(copy);
+        if (rc == 0) {
+            assert_true(n > 0 && n < 5);
+            continue;
+        }
+        assert_int_equal(rc, IC_EINPUT);
+        assert_non_null(strstr(ic_error_last(), "offset "));
+    }
+    free(data);
+    free(path);
+    rmrf(dir);
+    free(dir);
+}
+
 int
 main(void)
 {
@@ -355,6 +404,7 @@ main(void)
         cmocka_unit_test(test_warc_malformed_names_offset),
         cmocka_unit_test(test_warc_free_discards),
         cmocka_unit_test(test_warc_callback_stops),
+        cmocka_unit_test(test_warc_read_buffer_truncated),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
