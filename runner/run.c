@@ -140,8 +140,14 @@ inst_finish(run *r, inst *in, ic_outcome o, const char *msg, const char *cause)
     test_state *ts = &r->state[in->entry][in->test];
 
     json_object_set_new(in->result, "outcome", json_string(ic_outcome_name(o)));
-    if (msg && *msg)
-        json_object_set_new(in->result, "message", json_string(msg));
+    if (msg && *msg) {
+        /* messages quote server bytes: keep them, as valid UTF-8 */
+        char *text = xstrdup(msg);
+
+        ic_utf8_sanitize(text);
+        json_object_set_new(in->result, "message", json_string(text));
+        free(text);
+    }
     if (cause)
         json_object_set_new(in->result, "cause", json_string(cause));
     in->done = 1;

@@ -307,6 +307,36 @@ cleanup:
 }
 
 void
+ic_utf8_sanitize(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+
+    while (*p) {
+        size_t n = *p < 0x80                           ? 1
+                   : (*p & 0xe0) == 0xc0 && *p >= 0xc2 ? 2
+                   : (*p & 0xf0) == 0xe0               ? 3
+                   : (*p & 0xf8) == 0xf0 && *p <= 0xf4 ? 4
+                                                       : 0;
+        size_t k;
+
+        for (k = 1; k < n && (p[k] & 0xc0) == 0x80; k++)
+            ;
+        /* overlong 3-byte forms and surrogates are not UTF-8 either */
+        if (n == 3 && k == 3 &&
+            ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+            k = 0;
+        if (n == 4 && k == 4 &&
+            ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+            k = 0;
+        if (n == 0 || k != n) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
+void
 ic_time_now_rfc3339(char *out, size_t len)
 {
     struct timespec ts;

@@ -47,6 +47,10 @@ int ic_file_write_new(const char *path, const void *data, size_t len, int mode);
 void ic_sha256_hex(char *out, const void *data, size_t len);
 int ic_sha256_file_hex(char *out, const char *path);
 
+/* Replace every byte that does not belong to a valid UTF-8 sequence with
+ * '?', in place (text from servers goes into JSON and XML reports). */
+void ic_utf8_sanitize(char *s);
+
 /* Current UTC time as RFC 3339 with milliseconds (out >= 32 bytes). */
 void ic_time_now_rfc3339(char *out, size_t len);
 double ic_time_monotonic(void);

@@ -55,6 +55,18 @@ test_util_headers_last_block_wins(void **state)
     ic_response_dispose(&r);
 }
 
+static void
+test_util_utf8_sanitize(void **state)
+{
+    char s[] = "ok \xc3\xa9 \xff bad \xe2\x82 cut \xed\xa0\x80 sur "
+               "\xf0\x9f\x98\x80";
+
+    (void)state;
+    ic_utf8_sanitize(s);
+    assert_string_equal(s, "ok \xc3\xa9 ? bad ?? cut ??? sur "
+                           "\xf0\x9f\x98\x80");
+}
+
 int
 main(void)
 {
@@ -62,6 +74,7 @@ main(void)
         cmocka_unit_test(test_util_buf_cap),
         cmocka_unit_test(test_util_sha256),
         cmocka_unit_test(test_util_headers_last_block_wins),
+        cmocka_unit_test(test_util_utf8_sanitize),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
