@@ -117,7 +117,7 @@ cmp_rec(const void *a, const void *b)
 static const rec_info *
 find(const rec_table *t, const char *id)
 {
-    rec_info key;
+    rec_info key = {0};
     char *bare = bare_id(id);
     const rec_info *r;
 

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "http.h"
+#include "jsonfile.h"
 #include "util.h"
 
 #define MAX_HEADER_BYTES (1024 * 1024)
@@ -576,9 +577,7 @@ ic_http_url(const char *endpoint, const char *path, const json_t *query,
     }
     if (query)
         json_object_foreach ((json_t *)query, key, v) {
-            char *text = json_is_string(v)
-                             ? xstrdup(json_string_value(v))
-                             : xasprintf("%g", json_number_value(v));
+            char *text = ic_json_scalar_text(v);
 
             ic_buf_append(&b, first ? "?" : "&", 1);
             encode(&b, key);
