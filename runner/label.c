@@ -81,7 +81,8 @@ set_json(strset *s)
 {
     json_t *arr = json_array();
 
-    qsort(s->v, s->n, sizeof(char *), cmp_str);
+    if (s->n)
+        qsort(s->v, s->n, sizeof(char *), cmp_str);
     for (size_t i = 0; i < s->n; i++)
         json_array_append_new(arr, json_string(s->v[i]));
     return arr;

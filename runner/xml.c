@@ -436,7 +436,8 @@ uses_namespace(xmlNodePtr node, const char *ns)
     for (; node; node = node->next) {
         if (node->type != XML_ELEMENT_NODE)
             continue;
-        if (node->ns && strcmp((const char *)node->ns->href, ns) == 0)
+        if (node->ns && node->ns->href &&
+            strcmp((const char *)node->ns->href, ns) == 0)
             return 1;
         for (xmlAttrPtr a = node->properties; a; a = a->next)
             if (a->ns && strcmp((const char *)a->ns->href, ns) == 0)
