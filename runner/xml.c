@@ -440,7 +440,8 @@ uses_namespace(xmlNodePtr node, const char *ns)
             strcmp((const char *)node->ns->href, ns) == 0)
             return 1;
         for (xmlAttrPtr a = node->properties; a; a = a->next)
-            if (a->ns && strcmp((const char *)a->ns->href, ns) == 0)
+            if (a->ns && a->ns->href &&
+                strcmp((const char *)a->ns->href, ns) == 0)
                 return 1;
         if (uses_namespace(node->children, ns))
             return 1;
