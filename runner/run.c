@@ -582,7 +582,7 @@ cmp_inst(const void *a, const void *b)
 static json_t *
 build_report(run *r, const char *started, const char *finished)
 {
-    json_t *rep, *suites = json_array(), *results = json_array(), *classes;
+    json_t *rep, *suites = json_array(), *results = json_array();
 
     for (size_t e = 0; e < r->profile->nentries; e++) {
         const ic_profile_entry *pe = &r->profile->entries[e];
@@ -622,8 +622,7 @@ build_report(run *r, const char *started, const char *finished)
         r->target->endpoints, "sha256", r->target->sha256, "path",
         r->target->path, "started", started, "finished", finished, "results",
         results);
-    classes = ic_report_summarize(rep);
-    (void)classes;
+    ic_report_summarize(rep);
     json_object_set_new(json_object_get(rep, "summary"), "requests",
                         json_integer((json_int_t)r->requests));
     return rep;
