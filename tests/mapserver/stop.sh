@@ -7,7 +7,21 @@ if [ $# -ne 1 ]; then
     echo "usage: $0 STATEDIR" >&2
     exit 2
 fi
-pidfile=$1/lighttpd.pid
+state=$(cd "$1" 2>/dev/null && pwd) || exit 0
+pidfile=$state/lighttpd.pid
+
+# The FastCGI mapserv processes lighttpd spawned run from STATEDIR/cgi-bin:
+# stop them too, whatever happened to lighttpd.
+stop_fastcgi() {
+    pkill -TERM -f "^$state/cgi-bin/mapserv" 2>/dev/null || true
+    for _ in $(seq 1 30); do
+        pgrep -f "^$state/cgi-bin/mapserv" >/dev/null 2>&1 || return 0
+        sleep 0.1
+    done
+    pkill -KILL -f "^$state/cgi-bin/mapserv" 2>/dev/null || true
+}
+trap stop_fastcgi EXIT
+
 [ -s "$pidfile" ] || exit 0
 pid=$(cat "$pidfile")
 if kill "$pid" 2>/dev/null; then
