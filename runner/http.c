@@ -226,11 +226,12 @@ ic_http_submit(ic_http *h, const ic_http_req *req, void *user)
 }
 
 static int
-is_secret(const ic_http *h, const char *name, size_t len)
+is_secret(const char *const *secrets, size_t nsecrets, const char *name,
+          size_t len)
 {
-    for (size_t i = 0; i < h->o.nsecrets; i++)
-        if (strlen(h->o.secrets[i]) == len &&
-            strncasecmp(h->o.secrets[i], name, len) == 0)
+    for (size_t i = 0; i < nsecrets; i++)
+        if (strlen(secrets[i]) == len &&
+            strncasecmp(secrets[i], name, len) == 0)
             return 1;
     return 0;
 }
@@ -238,15 +239,11 @@ is_secret(const ic_http *h, const char *name, size_t len)
 char *
 ic_http_redact_url(const char *url, const char *const *secrets, size_t nsecrets)
 {
-    ic_http fake;
     const char *q = strchr(url, '?'), *p;
     ic_buf b;
 
     if (!q)
         return xstrdup(url);
-    memset(&fake, 0, sizeof(fake));
-    fake.o.secrets = secrets;
-    fake.o.nsecrets = nsecrets;
     ic_buf_init(&b, 0);
     ic_buf_append(&b, url, (size_t)(q - url) + 1);
     p = q + 1;
@@ -254,7 +251,7 @@ ic_http_redact_url(const char *url, const char *const *secrets, size_t nsecrets)
         size_t n = strcspn(p, "&#");
         const char *eq = memchr(p, '=', n);
 
-        if (eq && is_secret(&fake, p, (size_t)(eq - p))) {
+        if (eq && is_secret(secrets, nsecrets, p, (size_t)(eq - p))) {
             ic_buf_append(&b, p, (size_t)(eq - p) + 1);
             ic_buf_append(&b, IC_REDACTED, strlen(IC_REDACTED));
         } else {
@@ -272,52 +269,51 @@ ic_http_redact_url(const char *url, const char *const *secrets, size_t nsecrets)
     return ic_buf_take(&b, NULL);
 }
 
-/* Redact secret header values (and the query of the request line). */
+/* Redact a header block: the values of secret headers, and secret query
+ * parameters in the request line's target ("GET /x?token=.. HTTP/1.1"). */
 static char *
 redact_block(const ic_http *h, const char *raw, size_t len, size_t *outlen)
 {
     ic_buf b;
     const char *p = raw, *end = raw + len;
-    int first = 1;
 
     ic_buf_init(&b, 0);
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         size_t n = eol ? (size_t)(eol - p + 1) : (size_t)(end - p);
         const char *colon = memchr(p, ':', n);
+        const char *sp1 = memchr(p, ' ', n);
+        const char *sp2 =
+            sp1 ? memchr(sp1 + 1, ' ', (size_t)(p + n - sp1 - 1)) : NULL;
 
-        if (first && memchr(p, ' ', n) && !colon) {
+        if (p == raw && sp2 && strncmp(p, "HTTP/", 5) != 0) {
+            char *target = xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+            char *red = ic_http_redact_url(target, h->o.secrets, h->o.nsecrets);
+
+            ic_buf_append(&b, p, (size_t)(sp1 + 1 - p));
+            ic_buf_append(&b, red, strlen(red));
+            ic_buf_append(&b, sp2, (size_t)(p + n - sp2));
+            free(target);
+            free(red);
+        } else if (p != raw && colon &&
+                   is_secret(h->o.secrets, h->o.nsecrets, p,
+                             (size_t)(colon - p))) {
+            ic_buf_append(&b, p, (size_t)(colon - p) + 1);
+            ic_buf_append(&b, " " IC_REDACTED "\r\n",
+                          strlen(" " IC_REDACTED "\r\n"));
+        } else if (p != raw && colon &&
+                   (strncasecmp(p, "Location:", 9) == 0 ||
+                    strncasecmp(p, "Content-Location:", 17) == 0)) {
+            /* a redirect may repeat the secret query parameters */
             char *line = xstrndup(p, n);
             char *red = ic_http_redact_url(line, h->o.secrets, h->o.nsecrets);
 
             ic_buf_append(&b, red, strlen(red));
             free(line);
             free(red);
-        } else if (first && memchr(p, '?', n)) {
-            char *line = xstrndup(p, n);
-            char *red = ic_http_redact_url(line, h->o.secrets, h->o.nsecrets);
-
-            /* the request line's " HTTP/1.1\r\n" tail follows the query */
-            char *tail = strstr(line, " HTTP/");
-            if (tail && !strstr(red, " HTTP/")) {
-                ic_buf_append(&b, red, strlen(red));
-                ic_buf_append(&b, tail, strlen(tail));
-            } else {
-                ic_buf_append(&b, red, strlen(red));
-            }
-            free(line);
-            free(red);
-        } else if (colon && is_secret(h, p, (size_t)(colon - p))) {
-            ic_buf_append(&b, p, (size_t)(colon - p) + 1);
-            ic_buf_append(&b, " " IC_REDACTED "\r\n",
-                          strlen(" " IC_REDACTED "\r\n"));
         } else {
             ic_buf_append(&b, p, n);
         }
-        if (n >= 5 && strncmp(p, "HTTP/", 5) == 0)
-            first = 1;
-        else
-            first = 0;
         p += n;
     }
     return ic_buf_take(&b, outlen);

@@ -579,6 +579,24 @@ cmp_inst(const void *a, const void *b)
     return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* The target's endpoints as the report shows them: secret query
+ * parameters (map keys, API keys) redacted. */
+static json_t *
+redacted_endpoints(const ic_target *t)
+{
+    json_t *out = json_object(), *v;
+    const char *key;
+
+    json_object_foreach (t->endpoints, key, v) {
+        char *url = ic_http_redact_url(
+            json_string_value(v), (const char *const *)t->secrets, t->nsecrets);
+
+        json_object_set_new(out, key, json_string(url));
+        free(url);
+    }
+    return out;
+}
+
 static json_t *
 build_report(run *r, const char *started, const char *finished)
 {
@@ -612,14 +630,14 @@ build_report(run *r, const char *started, const char *finished)
         json_array_append(results, r->insts[i]->result);
     rep = json_pack(
         "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s}, s:o, s:o, "
-        "s:{s:O, s:O, s:s, s:s}, s:s, s:s, s:o}",
+        "s:{s:O, s:o, s:s, s:s}, s:s, s:s, s:o}",
         "format", "isrcert-report/1", "runner", "name", PACKAGE_NAME, "version",
         PACKAGE_VERSION, "profile", "id", r->profile->id, "version",
         r->profile->version, "title", r->profile->title, "sha256",
         r->profile->sha256, "path", r->profile->path, "suites", suites,
         "schemas", r->schemas ? ic_schemas_report(r->schemas) : json_array(),
         "target", "system", r->target->system, "endpoints",
-        r->target->endpoints, "sha256", r->target->sha256, "path",
+        redacted_endpoints(r->target), "sha256", r->target->sha256, "path",
         r->target->path, "started", started, "finished", finished, "results",
         results);
     ic_report_summarize(rep);

@@ -365,6 +365,8 @@ run_case(void **state)
                     q ? "?" : "", q ? q : "");
     tmp = json_pack("{s:{s:s}, s:{s:s}}", "system", "name", "case", "endpoints",
                     "e", url);
+    if (json_object_get(c, "secrets"))
+        json_object_set(tmp, "secrets", json_object_get(c, "secrets"));
     if (json_object_get(c, "auth")) {
         const json_t *auth = json_object_get(c, "auth");
 
