@@ -21,6 +21,7 @@
 #include "keys.h"
 #include "response.h"
 #include "util.h"
+#include "testutil.h"
 #include "warc.h"
 
 /* One fake run: keys, a run directory and what the evidence holds. */
@@ -36,15 +37,6 @@ typedef struct fixture {
     ic_warc_ref ok, down;
     char *out; /* last verification transcript */
 } fixture;
-
-static void
-rmrf(const char *dir)
-{
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-}
 
 static void
 write_file(const char *dir, const char *name, const char *text)
@@ -175,7 +167,7 @@ teardown(void **state)
 {
     fixture *f = *state;
 
-    rmrf(f->root);
+    test_rmrf(f->root);
     free(f->root);
     free(f->dir);
     free(f->key);

@@ -20,24 +20,7 @@
 #include "keys.h"
 #include "trust.h"
 #include "util.h"
-
-static char *
-tmpdir(void)
-{
-    char *d = xstrdup("/tmp/test_dsse.XXXXXX");
-
-    assert_non_null(mkdtemp(d));
-    return d;
-}
-
-static void
-rmrf(const char *dir)
-{
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-}
+#include "testutil.h"
 
 static void
 test_dsse_pae_spec_vector(void **state)
@@ -213,7 +196,7 @@ test_dsse_decode_errors(void **state)
 static void
 test_dsse_keygen_files(void **state)
 {
-    char *dir = tmpdir(), *prefix = ic_path_join(dir, "centre");
+    char *dir = test_tmpdir("test_dsse"), *prefix = ic_path_join(dir, "centre");
     char *keyfile = xasprintf("%s.key", prefix);
     char *pubfile = xasprintf("%s.pub", prefix), *text = NULL;
     char id[IC_KEYID_LEN + 1], id2[IC_KEYID_LEN + 1], id3[IC_KEYID_LEN + 1];
@@ -260,7 +243,7 @@ test_dsse_keygen_files(void **state)
     free(keyfile);
     free(pubfile);
     free(prefix);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
@@ -289,7 +272,8 @@ trust_json(EVP_PKEY *key, const char *revoked, const char *keyid_override)
 static void
 test_dsse_trust_windows(void **state)
 {
-    char *dir = tmpdir(), *path = ic_path_join(dir, "trust.json"), *text;
+    char *dir = test_tmpdir("test_dsse"),
+         *path = ic_path_join(dir, "trust.json"), *text;
     char id[IC_KEYID_LEN + 1], why[128];
     EVP_PKEY *key = NULL;
     ic_trust *t = NULL;
@@ -336,7 +320,7 @@ test_dsse_trust_windows(void **state)
     ic_trust_free(NULL);
     EVP_PKEY_free(key);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
@@ -356,7 +340,8 @@ expect_bad_list(const char *path, const char *text, const char *where)
 static void
 test_dsse_trust_malformed(void **state)
 {
-    char *dir = tmpdir(), *path = ic_path_join(dir, "trust.json"), *text;
+    char *dir = test_tmpdir("test_dsse"),
+         *path = ic_path_join(dir, "trust.json"), *text;
     EVP_PKEY *key = NULL;
 
     (void)state;
@@ -373,7 +358,7 @@ test_dsse_trust_malformed(void **state)
     free(text);
     EVP_PKEY_free(key);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 

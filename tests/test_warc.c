@@ -15,6 +15,7 @@
 #include "error.h"
 #include "response.h"
 #include "util.h"
+#include "testutil.h"
 #include "warc.h"
 
 typedef struct seen {
@@ -58,24 +59,6 @@ seen_dispose(seen *s)
 {
     for (int i = 0; i < s->n; i++)
         free(s->block[i]);
-}
-
-static char *
-tmpdir(void)
-{
-    char *d = xstrdup("/tmp/test_warc.XXXXXX");
-
-    assert_non_null(mkdtemp(d));
-    return d;
-}
-
-static void
-rmrf(const char *dir)
-{
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
 }
 
 /* A completed exchange with a binary body (NUL bytes included). */
@@ -133,7 +116,8 @@ write_archive(const char *dir, ic_warc_ref *ok, ic_warc_ref *bad)
 static void
 test_warc_round_trip(void **state)
 {
-    char *dir = tmpdir(), *path, *text = NULL, want[128], hex[65];
+    char *dir = test_tmpdir("test_warc"), *path, *text = NULL, want[128],
+         hex[65];
     ic_warc_ref ok, bad;
     ic_response r;
     size_t len;
@@ -208,7 +192,7 @@ test_warc_round_trip(void **state)
     ic_response_dispose(&r);
     seen_dispose(&s);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
@@ -229,7 +213,7 @@ flip(const char *path, long long offset)
 static void
 test_warc_flipped_byte_named(void **state)
 {
-    char *dir = tmpdir(), *path, *text = NULL, *p;
+    char *dir = test_tmpdir("test_warc"), *path, *text = NULL, *p;
     ic_warc_ref ok, bad;
     size_t len;
     seen s;
@@ -254,14 +238,14 @@ test_warc_flipped_byte_named(void **state)
     free(text);
     seen_dispose(&s);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
 static void
 test_warc_malformed_names_offset(void **state)
 {
-    char *dir = tmpdir(), *path, *text = NULL, *p;
+    char *dir = test_tmpdir("test_warc"), *path, *text = NULL, *p;
     ic_warc_ref ok, bad;
     size_t len;
     seen s;
@@ -296,14 +280,15 @@ test_warc_malformed_names_offset(void **state)
     free(text);
     seen_dispose(&s);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
 static void
 test_warc_free_discards(void **state)
 {
-    char *dir = tmpdir(), *path = ic_path_join(dir, "evidence.warc"), *tmp;
+    char *dir = test_tmpdir("test_warc"),
+         *path = ic_path_join(dir, "evidence.warc"), *tmp;
     ic_warc *w = NULL;
 
     (void)state;
@@ -317,7 +302,7 @@ test_warc_free_discards(void **state)
     assert_int_equal(access(path, F_OK), -1);
     free(tmp);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
@@ -333,7 +318,7 @@ stop_at_second(const ic_warc_record *rec, void *ctx)
 static void
 test_warc_callback_stops(void **state)
 {
-    char *dir = tmpdir(), *path;
+    char *dir = test_tmpdir("test_warc"), *path;
     ic_warc_ref ok, bad;
     int n = 0;
 
@@ -342,7 +327,7 @@ test_warc_callback_stops(void **state)
     assert_int_equal(ic_warc_read(path, stop_at_second, &n), 7);
     assert_int_equal(n, 2);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
@@ -363,7 +348,7 @@ count_records(const ic_warc_record *rec, void *ctx)
 static void
 test_warc_read_buffer_truncated(void **state)
 {
-    char *dir = tmpdir(), *path, *data = NULL;
+    char *dir = test_tmpdir("test_warc"), *path, *data = NULL;
     size_t len = 0;
     ic_warc_ref ok, bad;
     int n = 0;
@@ -391,7 +376,7 @@ test_warc_read_buffer_truncated(void **state)
     }
     free(data);
     free(path);
-    rmrf(dir);
+    test_rmrf(dir);
     free(dir);
 }
 
