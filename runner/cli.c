@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -14,9 +13,9 @@
 #include "profile.h"
 #include "report.h"
 #include "run.h"
+#include "rundir.h"
 #include "util.h"
 #include "certificate.h"
-#include "warc.h"
 
 #define MAX_OPTS 32
 
@@ -156,78 +155,6 @@ static const ic_cli_opt run_opts[] = {
     {"help", 'h', NULL, "show this help"},
     {NULL, 0, NULL, NULL}};
 
-/* Evidence: every exchange into the WARC, its record ids into the result. */
-static int
-record_exchange(void *ctx, const char *instance, const ic_response *r,
-                json_t *result)
-{
-    ic_warc_ref ref;
-    int rc = ic_warc_write_exchange(ctx, instance, r, &ref);
-
-    if (rc < 0)
-        return rc;
-    json_object_set_new(
-        result, "evidence",
-        json_pack("[{s:s, s:s, s:s}]", "request", ref.request_id,
-                  ref.response_id[0] ? "response" : "metadata",
-                  ref.response_id[0] ? ref.response_id : ref.metadata_id,
-                  "sha256", ref.sha256));
-    return 0;
-}
-
-/* Remove "NAME.tmp.PID" files that a killed run left behind (their process
- * is gone); the files they were to replace are untouched. */
-static void
-remove_stale_temps(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-
-    while (d && (de = readdir(d))) {
-        const char *t = strstr(de->d_name, ".tmp.");
-        char *end;
-        long pid;
-
-        if (!t || !t[5])
-            continue;
-        pid = strtol(t + 5, &end, 10);
-        if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue;
-        char *path = ic_path_join(dir, de->d_name);
-        unlink(path);
-        free(path);
-    }
-    if (d)
-        closedir(d);
-}
-
-int
-ic_cli_run_write(const ic_run_opts *base, const char *out, json_t **report)
-{
-    ic_run_opts o = *base;
-    ic_warc *warc = NULL;
-    char *wpath = NULL;
-    int rc;
-
-    if (mkdir(out, 0755) < 0 && errno != EEXIST)
-        return ic_error_set(IC_ERUNTIME, "%s: %s", out, strerror(errno));
-    remove_stale_temps(out);
-    wpath = ic_path_join(out, "evidence.warc");
-    if ((rc = ic_warc_open(&warc, wpath, PACKAGE_NAME "/" PACKAGE_VERSION)) < 0)
-        goto cleanup;
-    o.on_exchange = record_exchange;
-    o.exchange_ctx = warc;
-    if ((rc = ic_run_execute(report, &o, NULL)) < 0)
-        goto cleanup;
-    if ((rc = ic_warc_close(warc)) < 0)
-        goto cleanup;
-    rc = ic_report_write(out, *report);
-cleanup:
-    ic_warc_free(warc);
-    free(wpath);
-    return rc;
-}
-
 int
 ic_cmd_run(int argc, char **argv)
 {
@@ -310,7 +237,7 @@ ic_cmd_run(int argc, char **argv)
         fprintf(stderr, "isrcert run: --sign %s: %s\n", sign, strerror(errno));
         return IC_EXIT_USAGE;
     }
-    rc = ic_cli_run_write(&o, out, &report);
+    rc = ic_rundir_write(&o, out, &report);
     if (rc < 0) {
         json_decref(report);
         return ic_cli_fail(rc);

@@ -35,10 +35,6 @@ int ic_cli_next(int argc, char **argv, const ic_cli_opt *opts);
 /* Map an ic error code to an exit code and print the last error. */
 int ic_cli_fail(int rc);
 
-/* Run into DIR: evidence.warc, report.json, junit.xml (each atomic). */
-struct ic_run_opts;
-int ic_cli_run_write(const struct ic_run_opts *o, const char *dir,
-                     json_t **report);
 void ic_cli_print_summary(FILE *f, const json_t *report, const char *dir);
 
 int ic_cmd_run(int argc, char **argv);

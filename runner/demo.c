@@ -19,6 +19,7 @@
 #include "replay.h"
 #include "report.h"
 #include "run.h"
+#include "rundir.h"
 #include "util.h"
 
 #define DEMO_MAX_FAULTS 16
@@ -165,7 +166,7 @@ ic_cmd_demo(int argc, char **argv)
                    "no ../shared/schemas beside the sources): schema "
                    "assertions will be cantTell\n");
     }
-    if ((rc = ic_cli_run_write(&o, out, &report)) < 0)
+    if ((rc = ic_rundir_write(&o, out, &report)) < 0)
         goto fail;
     ic_refserver_stop(srv);
     srv = NULL;

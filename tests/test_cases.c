@@ -28,6 +28,7 @@
 #include "jsonfile.h"
 #include "cli.h"
 #include "run.h"
+#include "rundir.h"
 #include "util.h"
 
 typedef struct canned {
@@ -407,7 +408,7 @@ run_case(void **state)
     o.profile = profile;
     o.target = p;
     char *out = ic_path_join(dir, "run");
-    rc = ic_cli_run_write(&o, out, &report);
+    rc = ic_rundir_write(&o, out, &report);
     if (rc < 0)
         fail_msg("%s: run failed: %s", path, ic_error_last());
     /* the expectation is about the last result (the last test) */
